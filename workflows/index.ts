@@ -1,0 +1,2 @@
+/** Every workflow the worker serves. The worker bundles this file. */
+export { healthCheckWorkflow } from './health-check';
