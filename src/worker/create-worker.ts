@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { ActivityDeps } from '../../activities/deps';
+import type { KindFactory } from '../engine/kind';
 
 export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 
@@ -17,6 +18,8 @@ export interface WorkerOptions {
   /** A pre-built bundle (tests build one per run); otherwise the workflows are bundled now. */
   readonly workflowBundle?: WorkflowBundleOption;
   readonly maxConcurrentActivityTaskExecutions?: number;
+  /** Kinds besides the built-in ones (tests define their own). */
+  readonly extraKinds?: readonly KindFactory[];
 }
 
 export async function createFerryWorker(options: WorkerOptions): Promise<Worker> {
@@ -24,7 +27,7 @@ export async function createFerryWorker(options: WorkerOptions): Promise<Worker>
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: createActivities(options.deps),
+    activities: createActivities(options.deps, options.extraKinds),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 8,
   });

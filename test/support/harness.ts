@@ -12,6 +12,7 @@ import { inject } from 'vitest';
 import { loadConfig, type FerryConfig } from '../../src/config';
 import { applyMigrations, createApplicationTables } from '../../src/db/apply-migrations';
 import { connectDatabase, type Database } from '../../src/db/connect';
+import type { KindFactory } from '../../src/engine/kind';
 import { silentLogger } from '../../src/log';
 import { ensureDatabase } from '../../src/runtime/embedded-postgres';
 import { createFerryWorker } from '../../src/worker/create-worker';
@@ -28,7 +29,7 @@ export interface TestContext {
   /** A folder of this file's own for files the test writes. */
   readonly workDir: string;
   /** Starts a worker in this process on the file's task queue; stopped by close() if still running. */
-  startWorker(overrides?: Partial<FerryConfig>): Promise<TestWorker>;
+  startWorker(options?: { extraKinds?: readonly KindFactory[] }): Promise<TestWorker>;
   close(): Promise<void>;
 }
 
@@ -69,14 +70,14 @@ export async function openTestContext(name: string, options: { applicationTables
     client,
     taskQueue: config.temporal.taskQueue,
     workDir,
-    async startWorker(overrides = {}) {
-      const workerConfig = { ...config, ...overrides } as FerryConfig;
+    async startWorker(workerOptions = {}) {
       const worker = await createFerryWorker({
         connection: nativeConnection,
         namespace: info.namespace,
-        taskQueue: workerConfig.temporal.taskQueue,
-        deps: { db, config: workerConfig, log: silentLogger },
+        taskQueue: config.temporal.taskQueue,
+        deps: { db, config, log: silentLogger },
         workflowBundle: { codePath: info.bundlePath },
+        extraKinds: workerOptions.extraKinds,
       });
       const running = worker.run();
       const handle: TestWorker = {

@@ -1,0 +1,20 @@
+/**
+ * The one list of migration kinds. The worker, the CLI and the engine's activities find kinds
+ * here and nowhere else; workflows only ever see a kind's id.
+ */
+import type { KindFactory, MigrationKind } from '../src/engine/kind';
+import type { ActivityDeps } from './deps';
+
+/** Built-in kinds, by id. Each kind's folder adds its line here. */
+export const builtInKinds: Readonly<Record<string, KindFactory>> = {
+};
+
+/** Instantiates every kind for one worker; `extra` adds kinds defined elsewhere (tests). */
+export function createKinds(deps: ActivityDeps, extra: readonly KindFactory[] = []): Map<string, MigrationKind> {
+  const kinds = new Map<string, MigrationKind>();
+  for (const factory of [...Object.values(builtInKinds), ...extra]) {
+    const kind = factory(deps);
+    kinds.set(kind.id, kind);
+  }
+  return kinds;
+}
