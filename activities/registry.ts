@@ -4,9 +4,11 @@
  */
 import type { KindFactory, MigrationKind } from '../src/engine/kind';
 import type { ActivityDeps } from './deps';
+import { kindFactory as backendToSyncData } from './backend-to-sync-data';
 
 /** Built-in kinds, by id. Each kind's folder adds its line here. */
 export const builtInKinds: Readonly<Record<string, KindFactory>> = {
+  'backend-to-sync-data': backendToSyncData,
 };
 
 /** Instantiates every kind for one worker; `extra` adds kinds defined elsewhere (tests). */

@@ -1,0 +1,23 @@
+/**
+ * Cutover is a decision, taken once for the whole migration: after a completed, unfiltered run the
+ * application's read switch (ferry.feature_flags `backend-to-sync-data.read-sync-data`) is turned
+ * on. Rollback puts it back as it was. Scheduled incremental runs never reach this (no cutover).
+ */
+import type { StepRun } from '../../src/engine/kind';
+import { FerryError } from '../../src/errors';
+import { readSwitchFlag, switchReadsToSyncData } from '../../src/sync-data/read-switch';
+import { readFilters } from './filters';
+
+export async function finishCutover(run: StepRun): Promise<Record<string, unknown>> {
+  const filters = readFilters(run.options.filters);
+  if (filters.user || filters.entity) {
+    throw new FerryError('CUTOVER_NEEDS_ALL_RECORDS', `migration "${run.migrationId}" covers only ${filters.entity ?? ''} ${filters.user ?? ''}; switch reads only after a run over every user and entity type`, { retryable: false });
+  }
+  const found = await run.deps.db.pool.query<{ status: string }>('SELECT status FROM public.migration_runs WHERE workflow_id = $1', [run.migrationId]);
+  const status = found.rows[0]?.status;
+  if (status !== 'completed') {
+    throw new FerryError('RUN_NOT_VALIDATED', `migration "${run.migrationId}" is "${status ?? 'not recorded'}" in migration_runs, not "completed"; reads stay on the backend tables`, { retryable: false });
+  }
+  await switchReadsToSyncData(run.deps.db.pool, run.migrationId);
+  return { flag: readSwitchFlag, enabled: true };
+}
