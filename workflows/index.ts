@@ -1,2 +1,3 @@
 /** Every workflow the worker serves. The worker bundles this file. */
 export { healthCheckWorkflow } from './health-check';
+export { migrationWorkflow } from './migration';

@@ -40,6 +40,11 @@ export interface MigrationOptions {
   readonly onFailure: FailurePolicy;
   /** Kind-specific filters and options, as JSON (for example `{ "sessions": [1, 2] }`). */
   readonly filters: Readonly<Record<string, unknown>>;
+  /**
+   * Seconds the workflow stays open after cutover, in phase `completed`, so a rollback signal can
+   * still reach it (0 = close at once; `ferry rollback` still undoes a closed migration).
+   */
+  readonly rollbackWindowSeconds?: number;
 }
 
 export interface StartRequest {
