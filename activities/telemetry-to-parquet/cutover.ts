@@ -1,0 +1,60 @@
+/**
+ * cutover (the seed's "cleanup"): per session, in one transaction: lock the migrated lap rows,
+ * check they still match the backup checksums, archive them and their channel rows (archive.ts),
+ * delete them. Quarantined laps and orphaned channels are not touched. Idempotent: when the rows
+ * are already gone and the manifest exists, the unit is done.
+ */
+import type { StepRun, UnitRow } from '../../src/engine/kind';
+import type { UnitOutcome } from '../../src/engine/types';
+import { archiveAndDelete, readManifest } from './archive';
+import { archiveDirOf, sessionIdOf } from './options';
+
+const lapSum = `md5(t::text || '|' || coalesce((SELECT string_agg(c::text, '|' ORDER BY c.id) FROM telemetry_channels c WHERE c.lap_id = t.lap_id), ''))`;
+
+export async function cutoverUnits(run: StepRun, units: readonly UnitRow[]): Promise<UnitOutcome[]> {
+  const keys = units.map((u) => u.key);
+  const [converted, backups, validated] = await Promise.all([run.ledger('convert', keys), run.ledger('backup', keys), run.ledger('validate', keys)]);
+  const dir = archiveDirOf(run);
+  const out: UnitOutcome[] = [];
+  for (const unit of units) {
+    const sessionId = sessionIdOf(unit.key);
+    const conv = converted.get(unit.key);
+    if (conv?.status === 'skipped') { out.push({ key: unit.key, status: 'skipped' }); continue; }
+    if (conv?.status !== 'done' || validated.get(unit.key)?.status !== 'done') {
+      out.push({ key: unit.key, status: 'failed', error: { code: 'NOT_VALIDATED', message: `${unit.key} has no validated file; cutover refused` } });
+      continue;
+    }
+    const lapIds = (conv.detail.lapIds as number[]) ?? [];
+    const expected = new Map(((backups.get(unit.key)?.detail.laps as [number, number, string][]) ?? []).map(([id, , sum]) => [id, sum]));
+    const client = await run.deps.db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const rows = await client.query<{ id: number; sum: string }>(`SELECT t.id, ${lapSum} AS sum FROM lap_telemetry t WHERE t.id = ANY($1) ORDER BY t.id FOR UPDATE`, [lapIds]);
+      if (rows.rowCount === 0) {
+        await client.query('ROLLBACK');
+        const manifest = await readManifest(dir, sessionId);
+        out.push({ key: unit.key, status: 'done', detail: { archived: manifest?.lapTelemetryIds.length ?? 0, manifest: manifest ? `${dir}/${sessionId}.manifest.json` : null } });
+        continue;
+      }
+      const changed = rows.rows.filter((r) => expected.get(r.id) !== r.sum).map((r) => r.id);
+      if (changed.length > 0 || rows.rowCount !== lapIds.length) {
+        await client.query('ROLLBACK');
+        out.push({ key: unit.key, status: 'failed', error: { code: 'SOURCE_CHANGED', message: `session ${sessionId}: lap_telemetry rows changed since backup (ids ${changed.slice(0, 10).join(', ') || 'missing'}); run the migration again` } });
+        continue;
+      }
+      const manifest = await archiveAndDelete(client, dir, run.migrationId, sessionId, lapIds);
+      await client.query('COMMIT');
+      out.push({
+        key: unit.key, status: 'done', recordsWritten: manifest.lapTelemetryIds.length + manifest.channelIds.length,
+        checksum: manifest.files.map((f) => f.sha256).join(':'),
+        detail: { archived: manifest.lapTelemetryIds.length, channels: manifest.channelIds.length, files: manifest.files.map((f) => f.file) },
+      });
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+  return out;
+}

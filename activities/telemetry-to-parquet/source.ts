@@ -1,0 +1,127 @@
+/**
+ * Reads the app's telemetry tables for one session: a survey (counts, duplicates, auxiliary names,
+ * orphaned channels, source facts), the laps streamed with binary COPY (two streams merged by lap,
+ * one lap in memory at a time), and per-lap checksums computed by PostgreSQL.
+ */
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import copyStreams from 'pg-copy-streams';
+import { copyBinaryTuples, float8Array, int4, text } from '../../src/telemetry/pg-binary-copy';
+import { standardChannels } from '../../src/telemetry/types';
+
+export type SourceArray = ReturnType<typeof float8Array>;
+
+export interface SourceLap {
+  readonly id: number;
+  readonly lapId: number | null;
+  readonly lapNumber: number;
+  readonly standard: ReadonlyMap<string, SourceArray>;
+  readonly aux: readonly { readonly id: number; readonly name: string; readonly data: SourceArray }[];
+}
+
+export interface OrphanChannel {
+  readonly id: number;
+  readonly lapId: number;
+  readonly name: string;
+  readonly samples: number;
+}
+
+export interface SessionSurvey {
+  readonly sessionId: number;
+  readonly laps: number;
+  readonly samples: number;
+  readonly duplicateLapNumbers: readonly number[];
+  readonly auxiliaryChannels: readonly string[];
+  readonly auxRows: number;
+  readonly orphans: readonly OrphanChannel[];
+  readonly sourceType: string;
+  readonly importedAt: string;
+}
+
+export async function surveySession(pool: pg.Pool, sessionId: number): Promise<SessionSurvey> {
+  const [counts, dups, aux, orphans, sources] = await Promise.all([
+    pool.query<{ laps: number; samples: string }>(
+      'SELECT count(*)::int AS laps, coalesce(sum(cardinality(time)), 0)::text AS samples FROM lap_telemetry WHERE session_id = $1', [sessionId]),
+    pool.query<{ lap_number: number }>(
+      'SELECT lap_number FROM lap_telemetry WHERE session_id = $1 GROUP BY lap_number HAVING count(*) > 1 ORDER BY lap_number', [sessionId]),
+    pool.query<{ name: string; n: number }>(
+      `SELECT c.name, count(*)::int AS n FROM telemetry_channels c JOIN lap_telemetry t ON t.lap_id = c.lap_id
+       WHERE t.session_id = $1 GROUP BY c.name ORDER BY c.name`, [sessionId]),
+    pool.query<{ id: number; lap_id: number; name: string; samples: number }>(
+      `SELECT c.id, c.lap_id, c.name, coalesce(cardinality(c.data), 0) AS samples FROM telemetry_channels c JOIN laps l ON l.id = c.lap_id
+       WHERE l.session_id = $1 AND NOT EXISTS (SELECT 1 FROM lap_telemetry t WHERE t.lap_id = c.lap_id) ORDER BY c.id`, [sessionId]),
+    pool.query<{ source_type: string; imported_at: Date }>(
+      'SELECT source_type, imported_at FROM telemetry_sources WHERE session_id = $1 ORDER BY imported_at, id', [sessionId]),
+  ]);
+  const types = [...new Set(sources.rows.map((r) => r.source_type))];
+  return {
+    sessionId,
+    laps: counts.rows[0].laps,
+    samples: Number(counts.rows[0].samples),
+    duplicateLapNumbers: dups.rows.map((r) => r.lap_number),
+    auxiliaryChannels: aux.rows.map((r) => r.name),
+    auxRows: aux.rows.reduce((s, r) => s + r.n, 0),
+    orphans: orphans.rows.map((r) => ({ id: r.id, lapId: r.lap_id, name: r.name, samples: r.samples })),
+    sourceType: types.length === 0 ? 'unknown' : types.length === 1 ? types[0] : 'merged',
+    importedAt: sources.rows[0]?.imported_at.toISOString() ?? '',
+  };
+}
+
+const lapSql = (sessionId: number) =>
+  `COPY (SELECT id, lap_id, lap_number, ${standardChannels.map((c) => `"${c}"`).join(', ')} FROM lap_telemetry
+   WHERE session_id = ${sessionId} ORDER BY lap_number, id) TO STDOUT (FORMAT binary)`;
+const auxSql = (sessionId: number) =>
+  `COPY (SELECT t.id, c.id, c.name, c.data FROM telemetry_channels c JOIN lap_telemetry t ON t.lap_id = c.lap_id
+   WHERE t.session_id = ${sessionId} ORDER BY t.lap_number, t.id, c.id) TO STDOUT (FORMAT binary)`;
+
+/** Streams the session's laps in (lap_number, id) order, each with its auxiliary channels. */
+export async function* streamSourceLaps(pool: pg.Pool, sessionId: number): AsyncGenerator<SourceLap> {
+  if (!Number.isSafeInteger(sessionId)) throw new Error(`session id ${sessionId} is not an integer`);
+  const lapClient = await pool.connect();
+  const auxClient = await pool.connect();
+  try {
+    const laps = copyBinaryTuples(lapClient.query(copyStreams.to(lapSql(sessionId))));
+    const aux = copyBinaryTuples(auxClient.query(copyStreams.to(auxSql(sessionId))));
+    let pending = await aux.next();
+    for await (const f of laps) {
+      const id = int4(f[0])!;
+      const standard = new Map<string, SourceArray>();
+      standardChannels.forEach((name, i) => standard.set(name, float8Array(f[3 + i])));
+      const channels: { id: number; name: string; data: SourceArray }[] = [];
+      while (!pending.done && int4(pending.value[0]) === id) {
+        const a = pending.value;
+        channels.push({ id: int4(a[1])!, name: text(a[2])!, data: float8Array(a[3]) });
+        pending = await aux.next();
+      }
+      yield { id, lapId: int4(f[1]), lapNumber: int4(f[2])!, standard, aux: channels };
+    }
+    // Drain what is left so both connections go back to the pool clean.
+    while (!pending.done) pending = await aux.next();
+  } finally {
+    lapClient.release();
+    auxClient.release();
+  }
+}
+
+export interface SourceChecksums {
+  /** [lap_telemetry id, lap number, md5 of the row and its channels' rows]. */
+  readonly laps: readonly [number, number, string][];
+  /** md5 over orphaned channel rows (kept, never moved). */
+  readonly orphans: string;
+  /** sha256 over everything above: the session's fingerprint. */
+  readonly session: string;
+}
+
+/** Checksums of the session's source rows, computed by PostgreSQL from each row's text form (exact for float8). */
+export async function sourceChecksums(pool: pg.Pool, sessionId: number): Promise<SourceChecksums> {
+  const laps = await pool.query<{ id: number; lap_number: number; sum: string }>(
+    `SELECT t.id, t.lap_number, md5(t::text || '|' || coalesce((SELECT string_agg(c::text, '|' ORDER BY c.id) FROM telemetry_channels c WHERE c.lap_id = t.lap_id), '')) AS sum
+     FROM lap_telemetry t WHERE t.session_id = $1 ORDER BY t.lap_number, t.id`, [sessionId]);
+  const orphans = await pool.query<{ sum: string | null }>(
+    `SELECT md5(string_agg(c::text, '|' ORDER BY c.id)) AS sum FROM telemetry_channels c JOIN laps l ON l.id = c.lap_id
+     WHERE l.session_id = $1 AND NOT EXISTS (SELECT 1 FROM lap_telemetry t WHERE t.lap_id = c.lap_id)`, [sessionId]);
+  const list = laps.rows.map((r) => [r.id, r.lap_number, r.sum] as [number, number, string]);
+  const orphan = orphans.rows[0]?.sum ?? '';
+  const session = createHash('sha256').update(JSON.stringify([list, orphan])).digest('hex');
+  return { laps: list, orphans: orphan, session };
+}

@@ -1,0 +1,69 @@
+/**
+ * Decodes PostgreSQL's binary COPY format (`COPY … TO STDOUT (FORMAT binary)`): tuples of raw
+ * fields, plus decoders for the field types telemetry uses (int4, int8, text, float8[]).
+ */
+import type { Readable } from 'node:stream';
+import type { ChannelColumn } from './types';
+
+const signature = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+
+/** Yields each tuple as its fields (null for SQL NULL). Field buffers are views; copy to keep them. */
+export async function* copyBinaryTuples(stream: Readable): AsyncGenerator<(Buffer | null)[]> {
+  let buf: Buffer = Buffer.alloc(0);
+  let headerDone = false;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
+    let pos = 0;
+    if (!headerDone) {
+      if (buf.length < 19) continue;
+      if (!buf.subarray(0, 11).equals(signature)) throw new Error('not a binary COPY stream');
+      pos = 19 + buf.readInt32BE(15);
+      headerDone = true;
+    }
+    for (;;) {
+      if (buf.length - pos < 2) break;
+      const count = buf.readInt16BE(pos);
+      if (count === -1) { pos = buf.length; break; }
+      let p = pos + 2;
+      const fields: (Buffer | null)[] = [];
+      let complete = true;
+      for (let i = 0; i < count; i++) {
+        if (buf.length - p < 4) { complete = false; break; }
+        const len = buf.readInt32BE(p);
+        p += 4;
+        if (len === -1) { fields.push(null); continue; }
+        if (buf.length - p < len) { complete = false; break; }
+        fields.push(buf.subarray(p, p + len));
+        p += len;
+      }
+      if (!complete) break;
+      pos = p;
+      yield fields;
+    }
+    buf = buf.subarray(pos);
+  }
+}
+
+export const int4 = (b: Buffer | null): number | null => (b === null ? null : b.readInt32BE(0));
+export const int8 = (b: Buffer | null): number | null => (b === null ? null : Number(b.readBigInt64BE(0)));
+export const text = (b: Buffer | null): string | null => (b === null ? null : b.toString('utf8'));
+
+/** A float8[] as a column; `dims` > 1 means a multi-dimensional array (not a telemetry channel). */
+export function float8Array(b: Buffer | null): { column: ChannelColumn; length: number; dims: number } | null {
+  if (b === null) return null;
+  const dims = b.readInt32BE(0);
+  if (dims === 0) return { column: { values: new Float64Array(0) }, length: 0, dims: 1 };
+  let n = 1;
+  for (let d = 0; d < dims; d++) n *= b.readInt32BE(12 + d * 8);
+  const values = new Float64Array(n);
+  let nulls: Uint8Array | undefined;
+  let p = 12 + dims * 8;
+  for (let i = 0; i < n; i++) {
+    const len = b.readInt32BE(p);
+    p += 4;
+    if (len === -1) { (nulls ??= new Uint8Array(n))[i] = 1; continue; }
+    values[i] = b.readDoubleBE(p);
+    p += 8;
+  }
+  return { column: nulls ? { values, nulls } : { values }, length: n, dims };
+}
