@@ -6,11 +6,13 @@ import type { KindFactory, MigrationKind } from '../src/engine/kind';
 import type { ActivityDeps } from './deps';
 import { kindFactory as telemetryToParquet } from './telemetry-to-parquet';
 import { kindFactory as backendToSyncData } from './backend-to-sync-data';
+import { kindFactory as monolithicToChunked } from './monolithic-to-chunked';
 
 /** Built-in kinds, by id. Each kind's folder adds its line here. */
 export const builtInKinds: Readonly<Record<string, KindFactory>> = {
   'telemetry-to-parquet': telemetryToParquet,
   'backend-to-sync-data': backendToSyncData,
+  'monolithic-to-chunked': monolithicToChunked,
 };
 
 /** Instantiates every kind for one worker; `extra` adds kinds defined elsewhere (tests). */

@@ -196,9 +196,9 @@ export async function writeChunkedSession(options: WriteChunkedOptions): Promise
   const result = { metadata, records, bytesRead: scanned.bytes, bytesWritten, sourceStat: { size: sourceStat.size, mtimeMs: sourceStat.mtimeMs } };
   if (planOnly) return { status: 'planned', ...result };
 
-  // An identical chunked session is already in place (a retry after the rename): keep it.
+  // This migration already put an identical chunked session in place (a retry after the rename): keep it.
   const current = await readMetadata(root, id).catch(() => undefined);
-  if (current && current.manifest.source.sha256 === scanned.sha256) {
+  if (current && current.manifest.source.sha256 === scanned.sha256 && current.migration.migrationId === options.migrationId) {
     await rm(staging, { recursive: true, force: true });
     return { status: 'existing', ...result, metadata: current, bytesWritten: 0 };
   }

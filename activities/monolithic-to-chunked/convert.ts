@@ -1,0 +1,59 @@
+/**
+ * Convert step: writes each backed-up session in the chunked layout, atomically and streaming
+ * (see src/chunked/chunked-writer.ts), under the session's advisory lock so an on-demand migration
+ * of the same session cannot interleave. A malformed document is reported with its id and reason,
+ * quarantined and left untouched (the backup made for it is removed); the batch goes on.
+ */
+import { rm } from 'node:fs/promises';
+import type { StepRun, UnitRow } from '../../src/engine/kind';
+import type { UnitOutcome } from '../../src/engine/types';
+import { FerryError } from '../../src/errors';
+import { findBackup } from '../../src/chunked/backup-file';
+import { writeChunkedSession } from '../../src/chunked/chunked-writer';
+import { withSessionLock } from '../../src/chunked/session-lock';
+import { settingsOf } from './settings';
+import { notReady, outcomeOfError } from './unit-errors';
+
+const badInput = new Set(['INVALID_JSON', 'MALFORMED_SESSION']);
+
+export async function convert(run: StepRun, units: readonly UnitRow[]): Promise<UnitOutcome[]> {
+  const settings = settingsOf(run.deps.config, run.options.filters);
+  const backups = await run.ledger('backup', units.map((u) => u.key));
+  const outcomes: UnitOutcome[] = [];
+  for (const unit of units) {
+    const skip = notReady(unit.key, 'backup', backups.get(unit.key));
+    if (skip) {
+      outcomes.push(skip);
+      continue;
+    }
+    const id = unit.key;
+    try {
+      const result = await withSessionLock(run.deps.db.pool, id, () =>
+        writeChunkedSession({
+          root: settings.root, id, migrationId: run.migrationId,
+          onProgress: (bytesRead) => run.heartbeat({ session: id, bytesRead }),
+        }),
+      );
+      const manifest = result.metadata.manifest;
+      outcomes.push({
+        key: id, status: 'done', recordsRead: result.records, recordsWritten: result.records, bytesRead: result.bytesRead, bytesWritten: result.bytesWritten,
+        checksum: manifest.source.sha256,
+        detail: {
+          chunks: Object.values(manifest.groups).reduce((n, g) => n + g.chunks.length, 0),
+          counts: Object.fromEntries(Object.entries(manifest.groups).map(([name, g]) => [name, g.count])),
+          sourceSize: result.sourceStat.size, sourceMtimeMs: result.sourceStat.mtimeMs, written: result.status,
+        },
+      });
+    } catch (error) {
+      if (error instanceof FerryError && badInput.has(error.code)) {
+        await run.quarantine([{ unitKey: id, recordRef: `session ${id}`, code: error.code, reason: error.message }]);
+        const own = await findBackup(settings.root, id, run.migrationId);
+        if (own) await rm(own.file, { force: true });
+        outcomes.push({ key: id, status: 'skipped', recordsRejected: 1, error: { code: error.code, message: error.message } });
+        continue;
+      }
+      outcomes.push(outcomeOfError(id, error));
+    }
+  }
+  return outcomes;
+}
