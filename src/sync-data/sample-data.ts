@@ -147,13 +147,15 @@ export async function mutateSampleData(pool: pg.Pool, fraction: number, seed: nu
   const builders: Record<string, (rnd: () => number, n: number, users: number, stamp: number) => Row> = {
     logbook_entries: logbookEntry, goals: goal, practice_sessions: practiceSession,
   };
+  // One clock for all three tables, as the application's: every new stamp is past every old one.
+  const top = await pool.query<{ top: string | null }>(
+    'SELECT greatest((SELECT max(updated_at) FROM public.logbook_entries), (SELECT max(updated_at) FROM public.goals), (SELECT max(updated_at) FROM public.practice_sessions))::text AS top',
+  );
+  let stamp = Number(top.rows[0].top ?? 0) + 1000;
   for (const table of Object.keys(builders)) {
-    const stats = await pool.query<{ n: number; top: string | null; max_id: string | null }>(
-      `SELECT count(*)::int AS n, max(updated_at)::text AS top, max(id) AS max_id FROM public.${table}`,
-    );
+    const stats = await pool.query<{ n: number; max_id: string | null }>(`SELECT count(*)::int AS n, max(id) AS max_id FROM public.${table}`);
     const { n } = stats.rows[0];
     if (n === 0) continue;
-    let stamp = Number(stats.rows[0].top) + 1000;
     const touched = Math.max(1, Math.round(n * fraction));
     const change = Math.round(touched * 0.6);
     const remove = Math.round(touched * 0.2);
