@@ -7,12 +7,14 @@ import type { ActivityDeps } from './deps';
 import { kindFactory as telemetryToParquet } from './telemetry-to-parquet';
 import { kindFactory as backendToSyncData } from './backend-to-sync-data';
 import { kindFactory as monolithicToChunked } from './monolithic-to-chunked';
+import { kindFactory as csvToRuns } from './csv-to-runs';
 
 /** Built-in kinds, by id. Each kind's folder adds its line here. */
 export const builtInKinds: Readonly<Record<string, KindFactory>> = {
   'telemetry-to-parquet': telemetryToParquet,
   'backend-to-sync-data': backendToSyncData,
   'monolithic-to-chunked': monolithicToChunked,
+  'csv-to-runs': csvToRuns,
 };
 
 /** Instantiates every kind for one worker; `extra` adds kinds defined elsewhere (tests). */

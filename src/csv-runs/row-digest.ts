@@ -1,0 +1,36 @@
+/**
+ * SHA-256 of rows as PostgreSQL sends them with `COPY (query) TO STDOUT (FORMAT binary)`: the same
+ * bytes the loader produced for those rows, so equal digests mean equal values, exactly.
+ */
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+
+export const sampleDigestSql = (where: string) =>
+  `COPY (SELECT run_id, recorded_at, t1_feed, t2_mid, t3_nozzle, t_motor, target_z1, target_z2, pwr_z1_pct, pwr_z2_pct, rpm_main, rpm_feed
+   FROM public.run_samples WHERE ${where} ORDER BY id) TO STDOUT (FORMAT binary)`;
+export const eventDigestSql = (where: string) =>
+  `COPY (SELECT run_id, recorded_at, level, message FROM public.logger_events WHERE ${where} ORDER BY id) TO STDOUT (FORMAT binary)`;
+
+/** Digest of a COPY TO statement's output (the statement may not take parameters: COPY cannot). */
+export async function digestCopy(pool: pg.Pool, sql: string): Promise<string> {
+  const client = await pool.connect();
+  try {
+    const hash = createHash('sha256');
+    const stream = client.query(copyTo(sql));
+    for await (const chunk of stream as AsyncIterable<Buffer>) hash.update(chunk);
+    return hash.digest('hex');
+  } finally {
+    client.release();
+  }
+}
+
+/** A SQL condition for rows of one run within an id range (integers only, so safe to inline). */
+export function idRangeCondition(runId: number, first: string | null, last: string | null): string {
+  const check = (value: string) => {
+    if (!/^\d+$/.test(value)) throw new Error(`not an id: ${value}`);
+    return value;
+  };
+  if (first === null || last === null) return 'false';
+  return `run_id = ${Math.trunc(runId)} AND id BETWEEN ${check(first)} AND ${check(last)}`;
+}
