@@ -160,7 +160,11 @@ export async function migrationWorkflow(input: MigrationInput, carried?: Migrati
     const retries: FailedRange[] = state.retryRanges.splice(0);
     const finished: Array<{ range: FailedRange; report?: BatchReport; error?: unknown }> = [];
     let inFlight = 0;
-    let nextLaunchAt = Date.now();
+    // Rate cap: units launched since `windowStart` may not run ahead of the allowed rate; short
+    // waits are not worth a timer (each is two history events), so small bursts are allowed.
+    let windowStart = Date.now();
+    let launchedInWindow = 0;
+    let windowRate = state.options.throttle.unitsPerSecond;
 
     const launch = (range: FailedRange) => {
       if (stepsWithUndo.has(step)) pushCompensation(state.compensations, { step, from: range.from, to: range.to });
@@ -190,7 +194,8 @@ export async function migrationWorkflow(input: MigrationInput, carried?: Migrati
           for (const m of item.report.mismatches) if (v.mismatches.length < 20) v.mismatches.push(m);
         }
         for (const failure of item.report.failures) noteError(failure.code, failure.message, failure.key);
-        if (item.report.counters.unitsFailed > 0) state.failedRanges.push(item.range);
+        // In a dry run a failing unit is part of the report, not something to stop for.
+        if (item.report.counters.unitsFailed > 0 && step !== 'simulate') state.failedRanges.push(item.range);
       } else {
         if (!(item.error instanceof ActivityFailure) || isCancellation(item.error)) throw item.error;
         const size = item.range.to - item.range.from;
@@ -210,15 +215,20 @@ export async function migrationWorkflow(input: MigrationInput, carried?: Migrati
       const holding = control.pauseRequested !== undefined || control.rollbackRequested !== undefined || state.failedRanges.length > 0 || needsNewRun();
       const hasWork = retries.length > 0 || cursor.next < total;
       if (!holding && hasWork && inFlight < state.options.throttle.concurrency) {
-        const wait = nextLaunchAt - Date.now();
-        if (wait > 0) {
+        const rate = state.options.throttle.unitsPerSecond;
+        if (rate !== windowRate) {
+          windowRate = rate;
+          windowStart = Date.now();
+          launchedInWindow = 0;
+        }
+        const wait = rate ? (launchedInWindow / rate) * 1000 - (Date.now() - windowStart) : 0;
+        if (wait > 100) {
           await sleep(wait);
           continue;
         }
         const range = retries.shift() ?? { step, from: cursor.next, to: Math.min(total, cursor.next + state.options.batchSize) };
         if (range.from === cursor.next) cursor.next = range.to;
-        const perSecond = state.options.throttle.unitsPerSecond;
-        nextLaunchAt = Date.now() + (perSecond ? Math.ceil(((range.to - range.from) / perSecond) * 1000) : 0);
+        launchedInWindow += range.to - range.from;
         launch(range);
         continue;
       }
@@ -390,7 +400,8 @@ export async function migrationWorkflow(input: MigrationInput, carried?: Migrati
     }
   }
   publish(true);
-  await condition(allHandlersFinished);
+  // Even a cancelled workflow lets its handlers finish before it returns the rollback's result.
+  await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
   log.info('migration finished', { phase: state.phase, migrationId: state.migrationId });
   return { progress: progress(), state };
 }

@@ -11,7 +11,7 @@ import type { BatchReport, Phase, UnitOutcome } from '../../src/engine/types';
 import { FerryError } from '../../src/errors';
 import type { ActivityDeps } from '../deps';
 import { createKinds } from '../registry';
-import { finishedKeys, insertUnits, loadOptions, loadUnits, writeLedger } from './migration-store';
+import { finishedKeys, insertUnits, loadOptions, loadUnits, operatorSkippedKeys, writeLedger } from './migration-store';
 import type { GlobalInput, InventoryReport, MigrationRef, RangeInput, RegisterInput, RollbackReport } from './step-input';
 
 const maxReportedFailures = 5;
@@ -118,14 +118,18 @@ export function createEngineActivities(deps: ActivityDeps, extraKinds: readonly 
         const run = await stepRun(input);
         const stepFn = kind[input.step];
         const units = await loadUnits(pool, input.migrationId, input.fromOrdinal, input.toOrdinal);
-        const done = await finishedKeys(pool, input.migrationId, input.step, units.map((u) => u.key));
+        const keys = units.map((u) => u.key);
+        const done = await finishedKeys(pool, input.migrationId, input.step, keys);
+        const skippedByOperator = await operatorSkippedKeys(pool, input.migrationId, keys);
         const report = emptyReport(input);
         const perCall = Math.max(1, kind.unitsPerCall ?? 1);
         for (let i = 0; i < units.length; i += perCall) {
           const slice = units.slice(i, i + perCall);
-          const pending = slice.filter((unit) => !done.has(unit.key));
+          const skipped = slice.filter((unit) => skippedByOperator.has(unit.key) && !done.has(unit.key));
+          const pending = slice.filter((unit) => !done.has(unit.key) && !skippedByOperator.has(unit.key));
           // Already finished by an earlier attempt: count as done, do nothing.
-          report.counters.unitsDone += slice.length - pending.length;
+          report.counters.unitsDone += slice.length - pending.length - skipped.length;
+          report.counters.unitsSkipped += skipped.length;
           if (pending.length === 0) continue;
           let outcomes: UnitOutcome[];
           if (!stepFn) {

@@ -47,6 +47,16 @@ export async function finishedKeys(pool: pg.Pool, migrationId: string, step: Uni
   return new Set(rows.rows.map((row) => row.unit_key));
 }
 
+/** Keys an operator chose to skip in any step of this migration: later steps leave them alone too. */
+export async function operatorSkippedKeys(pool: pg.Pool, migrationId: string, keys: readonly string[]): Promise<Set<string>> {
+  const rows = await pool.query<{ unit_key: string }>(
+    `SELECT DISTINCT unit_key FROM ferry.unit_ledger
+     WHERE migration_id = $1 AND unit_key = ANY($2) AND status = 'skipped' AND detail ? 'skipReason'`,
+    [migrationId, keys],
+  );
+  return new Set(rows.rows.map((row) => row.unit_key));
+}
+
 export async function writeLedger(pool: pg.Pool, migrationId: string, step: string, outcomes: readonly UnitOutcome[]): Promise<void> {
   if (outcomes.length === 0) return;
   await pool.query(
