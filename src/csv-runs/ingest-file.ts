@@ -164,7 +164,8 @@ async function quarantineRejections(client: pg.PoolClient, request: IngestReques
   for (const r of parsed.rejections) {
     entries.push({
       unit_key: request.unitKey, record_ref: `${request.unitKey} line ${r.line}`, line_number: r.line,
-      raw: await readLines(range, r.line, r.line + r.span), code: r.code, reason: r.reason,
+      // PostgreSQL text cannot hold NUL: it is shown as the two characters \0.
+      raw: (await readLines(range, r.line, r.line + r.span)).replace(/\0/g, '\\0'), code: r.code, reason: r.reason,
     });
   }
   await client.query(
