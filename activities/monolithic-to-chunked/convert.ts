@@ -11,6 +11,7 @@ import { FerryError } from '../../src/errors';
 import { findBackup } from '../../src/chunked/backup-file';
 import { writeChunkedSession } from '../../src/chunked/chunked-writer';
 import { withSessionLock } from '../../src/chunked/session-lock';
+import { mapConcurrent, unitConcurrency } from './concurrency';
 import { settingsOf } from './settings';
 import { notReady, outcomeOfError } from './unit-errors';
 
@@ -19,13 +20,9 @@ const badInput = new Set(['INVALID_JSON', 'MALFORMED_SESSION']);
 export async function convert(run: StepRun, units: readonly UnitRow[]): Promise<UnitOutcome[]> {
   const settings = settingsOf(run.deps.config, run.options.filters);
   const backups = await run.ledger('backup', units.map((u) => u.key));
-  const outcomes: UnitOutcome[] = [];
-  for (const unit of units) {
+  return mapConcurrent(units, unitConcurrency, async (unit): Promise<UnitOutcome> => {
     const skip = notReady(unit.key, 'backup', backups.get(unit.key));
-    if (skip) {
-      outcomes.push(skip);
-      continue;
-    }
+    if (skip) return skip;
     const id = unit.key;
     try {
       const result = await withSessionLock(run.deps.db.pool, id, () =>
@@ -35,7 +32,7 @@ export async function convert(run: StepRun, units: readonly UnitRow[]): Promise<
         }),
       );
       const manifest = result.metadata.manifest;
-      outcomes.push({
+      return {
         key: id, status: 'done', recordsRead: result.records, recordsWritten: result.records, bytesRead: result.bytesRead, bytesWritten: result.bytesWritten,
         checksum: manifest.source.sha256,
         detail: {
@@ -43,17 +40,15 @@ export async function convert(run: StepRun, units: readonly UnitRow[]): Promise<
           counts: Object.fromEntries(Object.entries(manifest.groups).map(([name, g]) => [name, g.count])),
           sourceSize: result.sourceStat.size, sourceMtimeMs: result.sourceStat.mtimeMs, written: result.status,
         },
-      });
+      };
     } catch (error) {
       if (error instanceof FerryError && badInput.has(error.code)) {
         await run.quarantine([{ unitKey: id, recordRef: `session ${id}`, code: error.code, reason: error.message }]);
         const own = await findBackup(settings.root, id, run.migrationId);
         if (own) await rm(own.file, { force: true });
-        outcomes.push({ key: id, status: 'skipped', recordsRejected: 1, error: { code: error.code, message: error.message } });
-        continue;
+        return { key: id, status: 'skipped', recordsRejected: 1, error: { code: error.code, message: error.message } };
       }
-      outcomes.push(outcomeOfError(id, error));
+      return outcomeOfError(id, error);
     }
-  }
-  return outcomes;
+  });
 }

@@ -11,6 +11,7 @@ import { exists, fsyncDir } from '../../src/chunked/durable-fs';
 import { monolithicPath } from '../../src/chunked/session-layout';
 import { withSessionLock } from '../../src/chunked/session-lock';
 import { readMetadata } from '../../src/chunked/session-reader';
+import { mapConcurrent, unitConcurrency } from './concurrency';
 import { settingsOf } from './settings';
 import { notReady, outcomeOfError } from './unit-errors';
 
@@ -19,16 +20,12 @@ export async function cutover(run: StepRun, units: readonly UnitRow[]): Promise<
   const keys = units.map((u) => u.key);
   const validated = await run.ledger('validate', keys);
   const converted = await run.ledger('convert', keys);
-  const outcomes: UnitOutcome[] = [];
-  for (const unit of units) {
+  return mapConcurrent(units, unitConcurrency, async (unit): Promise<UnitOutcome> => {
     const skip = notReady(unit.key, 'validate', validated.get(unit.key));
-    if (skip) {
-      outcomes.push(skip);
-      continue;
-    }
+    if (skip) return skip;
     const id = unit.key;
     try {
-      outcomes.push(await withSessionLock(run.deps.db.pool, id, async (): Promise<UnitOutcome> => {
+      return await withSessionLock(run.deps.db.pool, id, async (): Promise<UnitOutcome> => {
         const original = monolithicPath(settings.root, id);
         const metadata = await readMetadata(settings.root, id);
         if (!metadata) return { key: id, status: 'failed', error: { code: 'NOT_CONVERTED', message: `Session "${id}" has no chunked form to cut over to` } };
@@ -45,10 +42,9 @@ export async function cutover(run: StepRun, units: readonly UnitRow[]): Promise<
         await rm(original);
         await fsyncDir(settings.root);
         return { key: id, status: 'done', detail: { backupFile: backup.file } };
-      }));
+      });
     } catch (error) {
-      outcomes.push(outcomeOfError(id, error));
+      return outcomeOfError(id, error);
     }
-  }
-  return outcomes;
+  });
 }

@@ -15,45 +15,41 @@ import { isValidSessionId } from '../../src/chunked/session-id';
 import { monolithicPath } from '../../src/chunked/session-layout';
 import { readMetadata } from '../../src/chunked/session-reader';
 import { removeChunkedCopy, restoreOriginal } from '../../src/chunked/session-rollback';
+import { mapConcurrent, unitConcurrency } from './concurrency';
 import { settingsOf } from './settings';
 import { outcomeOfError } from './unit-errors';
 
 export async function rollback(run: StepRun, units: readonly UnitRow[], step: UnitStep): Promise<UnitOutcome[]> {
   const settings = settingsOf(run.deps.config, run.options.filters);
   const { root } = settings;
-  const outcomes: UnitOutcome[] = [];
-  for (const unit of units) {
+  return mapConcurrent(units, unitConcurrency, async (unit): Promise<UnitOutcome> => {
     const id = unit.key;
     if (!isValidSessionId(id) || step === 'validate' || step === 'simulate') {
-      outcomes.push({ key: id, status: 'done', detail: { nothingToUndo: true } });
-      continue;
+      return { key: id, status: 'done', detail: { nothingToUndo: true } };
     }
     try {
       if (step === 'cutover') {
         const metadata = await readMetadata(root, id).catch(() => undefined);
         const madeHere = metadata?.migration.migrationId === run.migrationId;
         if ((await exists(monolithicPath(root, id))) || !madeHere) {
-          outcomes.push({ key: id, status: 'done', detail: { restored: false } });
-          continue;
+          return { key: id, status: 'done', detail: { restored: false } };
         }
         const { restored } = await restoreOriginal(root, id, { migrationId: run.migrationId });
-        outcomes.push({ key: id, status: 'done', detail: { restored } });
+        return { key: id, status: 'done', detail: { restored } };
       } else if (step === 'convert') {
         await removeStaleStaging(root, id);
         const removed = await removeChunkedCopy(root, id, run.migrationId);
-        outcomes.push({ key: id, status: 'done', detail: { removedChunked: removed } });
+        return { key: id, status: 'done', detail: { removedChunked: removed } };
       } else {
         const own = await findBackup(root, id, run.migrationId);
         if (own && !(await exists(monolithicPath(root, id)))) {
-          outcomes.push({ key: id, status: 'failed', error: { code: 'ORIGINAL_MISSING', message: `Session "${id}": backup ${own.file} is kept because the monolithic document is not back in place` } });
-          continue;
+          return { key: id, status: 'failed', error: { code: 'ORIGINAL_MISSING', message: `Session "${id}": backup ${own.file} is kept because the monolithic document is not back in place` } };
         }
         if (own) await rm(own.file, { force: true });
-        outcomes.push({ key: id, status: 'done', detail: { removedBackup: own?.file ?? null } });
+        return { key: id, status: 'done', detail: { removedBackup: own?.file ?? null } };
       }
     } catch (error) {
-      outcomes.push(outcomeOfError(id, error));
+      return outcomeOfError(id, error);
     }
-  }
-  return outcomes;
+  });
 }

@@ -8,18 +8,18 @@ import type { UnitOutcome } from '../../src/engine/types';
 import { backupPath } from '../../src/chunked/backup-file';
 import { writeChunkedSession } from '../../src/chunked/chunked-writer';
 import { assertSessionId } from '../../src/chunked/session-id';
+import { mapConcurrent, unitConcurrency } from './concurrency';
 import { settingsOf } from './settings';
 import { outcomeOfError } from './unit-errors';
 
 export async function simulate(run: StepRun, units: readonly UnitRow[]): Promise<UnitOutcome[]> {
   const settings = settingsOf(run.deps.config, run.options.filters);
-  const outcomes: UnitOutcome[] = [];
-  for (const unit of units) {
+  return mapConcurrent(units, unitConcurrency, async (unit): Promise<UnitOutcome> => {
     try {
       const id = assertSessionId(unit.key);
       const plan = await writeChunkedSession({ root: settings.root, id, migrationId: run.migrationId, planOnly: true, onProgress: (bytesRead) => run.heartbeat({ session: id, bytesRead }) });
       const manifest = plan.metadata.manifest;
-      outcomes.push({
+      return {
         key: id, status: 'done', recordsRead: plan.records, bytesRead: plan.bytesRead, bytesWritten: plan.bytesWritten,
         detail: {
           wouldWrite: {
@@ -31,10 +31,9 @@ export async function simulate(run: StepRun, units: readonly UnitRow[]): Promise
             bytes: plan.bytesWritten,
           },
         },
-      });
+      };
     } catch (error) {
-      outcomes.push(outcomeOfError(unit.key, error, 'skipped'));
+      return outcomeOfError(unit.key, error, 'skipped');
     }
-  }
-  return outcomes;
+  });
 }

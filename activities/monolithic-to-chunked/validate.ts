@@ -6,32 +6,28 @@
 import type { StepRun, UnitRow } from '../../src/engine/kind';
 import type { UnitOutcome } from '../../src/engine/types';
 import { verifyChunkedSession } from '../../src/chunked/verify-session';
+import { mapConcurrent, unitConcurrency } from './concurrency';
 import { settingsOf } from './settings';
 import { notReady, outcomeOfError } from './unit-errors';
 
 export async function validate(run: StepRun, units: readonly UnitRow[]): Promise<UnitOutcome[]> {
   const settings = settingsOf(run.deps.config, run.options.filters);
   const converted = await run.ledger('convert', units.map((u) => u.key));
-  const outcomes: UnitOutcome[] = [];
-  for (const unit of units) {
+  return mapConcurrent(units, unitConcurrency, async (unit): Promise<UnitOutcome> => {
     const skip = notReady(unit.key, 'convert', converted.get(unit.key));
-    if (skip) {
-      outcomes.push(skip);
-      continue;
-    }
+    if (skip) return skip;
     try {
       const result = await verifyChunkedSession(settings.root, unit.key, { onProgress: (bytesRead) => run.heartbeat({ session: unit.key, bytesRead }) });
       if (result.ok) {
-        outcomes.push({ key: unit.key, status: 'done', recordsRead: result.records, bytesRead: result.bytesRead, checksum: result.sourceSha256 });
+        return { key: unit.key, status: 'done', recordsRead: result.records, bytesRead: result.bytesRead, checksum: result.sourceSha256 };
       } else {
-        outcomes.push({
+        return {
           key: unit.key, status: 'failed', recordsRead: result.records, bytesRead: result.bytesRead, mismatches: result.mismatches,
           error: { code: 'VALIDATION_FAILED', message: `Session "${unit.key}": ${result.mismatches.length} difference(s), first: ${result.mismatches[0]}` },
-        });
+        };
       }
     } catch (error) {
-      outcomes.push(outcomeOfError(unit.key, error));
+      return outcomeOfError(unit.key, error);
     }
-  }
-  return outcomes;
+  });
 }
