@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- monolithic-to-chunked [--sessions 5000] [--seed 1] [--large-mb 200] [--batch 50] [--concurrency 2]`
+ * `npm run bench -- monolithic-to-chunked [--sessions 5000] [--seed 1] [--large-mb 200] [--batch 50] [--concurrency 4]`
  *
  * From one run, on the same disk:
  * - sessions/s and MB/s of a whole migration (backup, convert, validate, cutover) through Temporal,
@@ -27,7 +27,7 @@ export default async function bench(args: Record<string, string>): Promise<Bench
   const seed = Number(args.seed ?? 1);
   const largeMb = Number(args['large-mb'] ?? 200);
   const batchSize = Number(args.batch ?? 50);
-  const concurrency = Number(args.concurrency ?? 2);
+  const concurrency = Number(args.concurrency ?? 4);
   const services = await startBenchServices();
   try {
     const root = path.join(services.config.dataDir, 'sessions');
