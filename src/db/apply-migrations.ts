@@ -46,12 +46,28 @@ export function readMigrationFiles(dir = migrationsDir): MigrationFile[] {
     });
 }
 
+/**
+ * Where Prisma keeps `_prisma_migrations`: the connection string's `schema` parameter, else
+ * "public". Always qualified — an unqualified name would follow search_path, whose "$user" entry
+ * can point at a different schema once Ferry's own schema exists.
+ */
+export function migrationsTable(databaseUrl?: string): string {
+  let schema = 'public';
+  try {
+    schema = new URL(databaseUrl ?? '').searchParams.get('schema') ?? 'public';
+  } catch {
+    // Not a URL (a pool built from parts): Prisma's default.
+  }
+  return `"${schema.replace(/"/g, '""')}"."_prisma_migrations"`;
+}
+
 export async function applyMigrations(pool: pg.Pool, files = readMigrationFiles()): Promise<MigrationReport> {
+  const table = migrationsTable((pool as unknown as { options?: { connectionString?: string } }).options?.connectionString);
   const client = await pool.connect();
   const report: MigrationReport = { applied: [], alreadyApplied: [] };
   try {
     await client.query('SELECT pg_advisory_lock($1)', [prismaMigrateLockKey]);
-    await client.query(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+    await client.query(`CREATE TABLE IF NOT EXISTS ${table} (
       "id" VARCHAR(36) PRIMARY KEY NOT NULL,
       "checksum" VARCHAR(64) NOT NULL,
       "finished_at" TIMESTAMPTZ,
@@ -61,7 +77,7 @@ export async function applyMigrations(pool: pg.Pool, files = readMigrationFiles(
       "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
       "applied_steps_count" INTEGER NOT NULL DEFAULT 0)`);
     const done = await client.query<{ migration_name: string; checksum: string }>(
-      'SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+      `SELECT migration_name, checksum FROM ${table} WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
     );
     const applied = new Map(done.rows.map((row) => [row.migration_name, row.checksum]));
     for (const file of files) {
@@ -75,7 +91,7 @@ export async function applyMigrations(pool: pg.Pool, files = readMigrationFiles(
       try {
         await client.query(file.sql);
         await client.query(
-          `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
+          `INSERT INTO ${table} (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
            VALUES ($1, $2, $3, now(), now(), 1)`,
           [randomUUID(), file.checksum, file.name],
         );
