@@ -1,7 +1,9 @@
 /**
- * Cutover is a decision, taken once for the whole migration: after a completed, unfiltered run the
- * application's read switch (ferry.feature_flags `backend-to-sync-data.read-sync-data`) is turned
- * on. Rollback puts it back as it was. Scheduled incremental runs never reach this (no cutover).
+ * Cutover is a decision, not a step every run takes: only a run started with `--cutover` (after
+ * validation, and approval when required) turns on the application's read switch
+ * (ferry.feature_flags `backend-to-sync-data.read-sync-data`), and only after a completed run over
+ * every user and entity type. Any other run (the weekly schedule's) ends here without touching it.
+ * Rollback puts the switch back as it was.
  */
 import type { StepRun } from '../../src/engine/kind';
 import { FerryError } from '../../src/errors';
@@ -10,6 +12,7 @@ import { readFilters } from './filters';
 
 export async function finishCutover(run: StepRun): Promise<Record<string, unknown>> {
   const filters = readFilters(run.options.filters);
+  if (!filters.cutover) return { flag: readSwitchFlag, switched: false };
   if (filters.user || filters.entity) {
     throw new FerryError('CUTOVER_NEEDS_ALL_RECORDS', `migration "${run.migrationId}" covers only ${filters.entity ?? ''} ${filters.user ?? ''}; switch reads only after a run over every user and entity type`, { retryable: false });
   }
@@ -19,5 +22,5 @@ export async function finishCutover(run: StepRun): Promise<Record<string, unknow
     throw new FerryError('RUN_NOT_VALIDATED', `migration "${run.migrationId}" is "${status ?? 'not recorded'}" in migration_runs, not "completed"; reads stay on the backend tables`, { retryable: false });
   }
   await switchReadsToSyncData(run.deps.db.pool, run.migrationId);
-  return { flag: readSwitchFlag, enabled: true };
+  return { flag: readSwitchFlag, switched: true };
 }

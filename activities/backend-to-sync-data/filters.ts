@@ -11,6 +11,8 @@ export const defaultRecordsPerUnit = 1000;
 
 export interface SyncFilters extends RunFilters {
   readonly recordsPerUnit: number;
+  /** Flip the application's read switch at the end of this run (scheduled runs leave it alone). */
+  readonly cutover: boolean;
 }
 
 export const filterFlags: readonly FlagSpec[] = [
@@ -23,6 +25,7 @@ export const filterFlags: readonly FlagSpec[] = [
     },
   },
   { flag: '--full', description: 'reconcile every record, ignoring the watermark, and mark rows whose source record was deleted', key: 'full' },
+  { flag: '--cutover', description: 'after validation (and approval, with --require-approval) switch the application\'s reads to sync_data', key: 'cutover' },
   {
     flag: '--records-per-unit <n>', description: `source records per unit (default ${defaultRecordsPerUnit})`, key: 'recordsPerUnit',
     parse: (value) => {
@@ -44,13 +47,14 @@ export function readFilters(filters: Readonly<Record<string, unknown>>): SyncFil
     entity: entity as EntityType | null,
     full: filters.full === true || filters.full === 'true',
     recordsPerUnit: Number.isInteger(perUnit) && perUnit > 0 ? perUnit : defaultRecordsPerUnit,
+    cutover: filters.cutover === true || filters.cutover === 'true',
   };
 }
 
 /** Names what a migration covers; part of its workflow id. */
 export function scopeOf(raw: Readonly<Record<string, unknown>>): string {
   const f = readFilters(raw);
-  const parts = [f.entity ? `entity=${f.entity}` : '', f.user ? `user=${f.user}` : '', f.full ? 'full' : ''].filter(Boolean);
+  const parts = [f.entity ? `entity=${f.entity}` : '', f.user ? `user=${f.user}` : '', f.full ? 'full' : '', f.cutover ? 'cutover' : ''].filter(Boolean);
   return parts.length ? parts.join(',') : 'all';
 }
 

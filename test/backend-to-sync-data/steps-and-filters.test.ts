@@ -99,20 +99,26 @@ describe('validation', () => {
 });
 
 describe('cutover', () => {
-  it('flips the read switch after a completed run, and rollback flips it back exactly', async () => {
+  it('leaves the read switch alone in a run started without --cutover', async () => {
     const done = await runMigrationSteps(t, {});
-    const run = stepRunOf(t, done.migrationId, {});
+    expect(await kind.finishCutover!(stepRunOf(t, done.migrationId, {}))).toMatchObject({ switched: false });
+    expect(await count(t, 'SELECT count(*) AS n FROM ferry.feature_flags WHERE name = $1', [readSwitchFlag])).toBe(0);
+  });
+
+  it('flips the read switch after a completed --cutover run, and rollback flips it back exactly', async () => {
+    const done = await runMigrationSteps(t, { cutover: true });
+    const run = stepRunOf(t, done.migrationId, { cutover: true });
     expect(await readsSyncData(t.db.pool)).toBe(false);
     await kind.finishCutover!(run);
     expect(await readsSyncData(t.db.pool)).toBe(true);
-    await rollbackSteps(t, done);
+    await rollbackSteps(t, done, { cutover: true });
     expect(await count(t, 'SELECT count(*) AS n FROM ferry.feature_flags WHERE name = $1', [readSwitchFlag])).toBe(0);
     expect(await count(t, 'SELECT count(*) AS n FROM sync_data')).toBe(0);
   });
 
   it('is refused for a run that covers only some users', async () => {
-    const done = await runMigrationSteps(t, { user: 'user-000001' });
-    await expect(kind.finishCutover!(stepRunOf(t, done.migrationId, { user: 'user-000001' }))).rejects.toMatchObject({ code: 'CUTOVER_NEEDS_ALL_RECORDS' });
+    const done = await runMigrationSteps(t, { user: 'user-000001', cutover: true });
+    await expect(kind.finishCutover!(stepRunOf(t, done.migrationId, { user: 'user-000001', cutover: true }))).rejects.toMatchObject({ code: 'CUTOVER_NEEDS_ALL_RECORDS' });
     expect(await readsSyncData(t.db.pool)).toBe(false);
   });
 });
