@@ -5,8 +5,8 @@ import type { SourceRow } from './source-rows';
 import type { SyncUnit } from './sync-unit';
 
 /**
- * The unit's source rows, ordered by id. `changedOnly` applies the unit's `since` watermark (what a
- * convert reads); validation reads the whole range so it also sees records changed earlier.
+ * The unit's source rows, ordered by id. `changedOnly` applies the unit's `since` watermark (what
+ * convert and validate read in an incremental run).
  */
 export async function readUnitSource(db: pg.Pool | pg.PoolClient, unit: SyncUnit, changedOnly: boolean): Promise<SourceRow[]> {
   const params: unknown[] = [unit.fromId, unit.toId];

@@ -1,8 +1,9 @@
 /**
- * The verify-migration checks for one unit: every source record of the unit's range that
- * transforms cleanly must have a live sync_data row whose checksum equals the one recomputed from
- * the source and whose data equals the transformed entity; per user, the counts must agree. In a
- * full run, no live row may remain whose source record is gone.
+ * The verify-migration checks for one unit: every source record the unit covers (in an incremental
+ * run: those changed since the watermark; in a full run: all of the range) that transforms cleanly
+ * must have a live sync_data row whose checksum equals the one recomputed from the source and whose
+ * data equals the transformed entity; per user, the counts must agree. In a full run, no live row
+ * may remain whose source record is gone.
  */
 import type pg from 'pg';
 import { readUnitSource } from './source-reader';
@@ -29,7 +30,7 @@ export async function checkUnit(pool: pg.Pool, unit: SyncUnit): Promise<UnitChec
       mismatches: left.rows.map((r) => `${unit.entity} ${r.user_id}/${r.entity_id}: source record is gone but sync_data row is not marked deleted`),
     };
   }
-  const rows = await readUnitSource(pool, unit, false);
+  const rows = await readUnitSource(pool, unit, true);
   const good: TransformedRecord[] = [];
   let rejected = 0;
   for (const row of rows) {
