@@ -16,7 +16,7 @@ export async function inventoryPage(run: StepRun, cursor: string | undefined): P
   const pool = run.deps.db.pool;
   const rows = await pool.query<{ session_id: number; laps: number; samples: string; bytes: string }>(
     `SELECT session_id, count(*)::int AS laps, coalesce(sum(cardinality(time)), 0)::text AS samples, sum(pg_column_size(t.*))::text AS bytes
-     FROM lap_telemetry t WHERE session_id > $1 AND ($2::int[] IS NULL OR session_id = ANY($2))
+     FROM lap_telemetry t WHERE session_id > $1::bigint AND ($2::int[] IS NULL OR session_id = ANY($2))
      GROUP BY session_id ORDER BY session_id LIMIT $3`, [after, sessions ?? null, pageSize]);
   const ids = rows.rows.map((r) => r.session_id);
   const aux = await pool.query<{ session_id: number; n: number }>(

@@ -79,6 +79,7 @@ export async function* streamSourceLaps(pool: pg.Pool, sessionId: number): Async
   if (!Number.isSafeInteger(sessionId)) throw new Error(`session id ${sessionId} is not an integer`);
   const lapClient = await pool.connect();
   const auxClient = await pool.connect();
+  let finished = false;
   try {
     const laps = copyBinaryTuples(lapClient.query(copyStreams.to(lapSql(sessionId))));
     const aux = copyBinaryTuples(auxClient.query(copyStreams.to(auxSql(sessionId))));
@@ -97,9 +98,11 @@ export async function* streamSourceLaps(pool: pg.Pool, sessionId: number): Async
     }
     // Drain what is left so both connections go back to the pool clean.
     while (!pending.done) pending = await aux.next();
+    finished = true;
   } finally {
-    lapClient.release();
-    auxClient.release();
+    // A consumer that stops early leaves a COPY half-read: such connections are closed, never reused.
+    lapClient.release(!finished);
+    auxClient.release(!finished);
   }
 }
 
