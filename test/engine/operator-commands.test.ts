@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { MigrationRunningError, sendCommand, setThrottle } from '../../src/engine/client';
 import type { TestContext } from '../support/harness';
+import { recordHistoryIfAsked } from '../support/record-history';
 import { waitForProgress } from '../support/wait-for';
 import { copyRowsChecksum, createCopyRowsTables } from './copy-rows-kind';
 import { engineKinds, openEngineContext, startCopyRows } from './engine-context';
@@ -31,6 +32,7 @@ it('pauses at a batch boundary and resumes to the same exact result', async () =
   const after = await copyRowsChecksum(t.db.pool);
   expect(after.target).toBe(before.source);
   expect(after.sourceRows).toBe(0);
+  await recordHistoryIfAsked(t.client, handle.workflowId, 'pause-and-resume');
 });
 
 it('refuses approval after a failed validation, with the reason', async () => {
@@ -84,6 +86,7 @@ it('pauses on a failed unit; skip records the reason and the rest completes', as
   expect(progress.phase).toBe('completed');
   const ledger = await t.db.pool.query(`SELECT status, detail->>'skipReason' AS reason FROM ferry.unit_ledger WHERE migration_id = $1 AND step = 'convert' AND unit_key = 'row-5'`, [progress.migrationId]);
   expect(ledger.rows[0]).toEqual({ status: 'skipped', reason: 'known bad row' });
+  await recordHistoryIfAsked(t.client, handle.workflowId, 'unit-failure-skipped');
   const after = await copyRowsChecksum(t.db.pool);
   expect(after.targetRows).toBe(59);
   expect(after.sourceRows).toBe(1);
@@ -103,7 +106,8 @@ it('rolls back on its own when asked to on failure', async () => {
 
 it('still rolls back when the workflow is cancelled', async () => {
   const before = await copyRowsChecksum(t.db.pool);
-  const handle = await startCopyRows(t, { batchSize: 10, throttle: { concurrency: 1 }, filters: { delayMs: { convert: 200 } } });
+  // Slow enough everywhere that the cancellation surely arrives before the migration could finish.
+  const handle = await startCopyRows(t, { batchSize: 10, throttle: { concurrency: 1 }, filters: { delayMs: { convert: 300, validate: 300, cutover: 300 } } });
   await waitForProgress(handle, (p) => p.phase === 'convert' && p.counters.unitsDone >= 20);
   await handle.cancel();
   const { progress } = await handle.result();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Phase, UnitStep } from '../../src/engine/types';
 import { sendCommand } from '../../src/engine/client';
 import type { TestContext } from '../support/harness';
+import { recordHistoryIfAsked } from '../support/record-history';
 import { waitForProgress } from '../support/wait-for';
 import { copyRowsChecksum, createCopyRowsTables } from './copy-rows-kind';
 import { engineKinds, openEngineContext, startCopyRows } from './engine-context';
@@ -48,6 +49,7 @@ describe('rollback leaves source and target exactly as before the start', () => 
       expect(progress.phase).toBe('rolled-back');
       expect(progress.rollbackReason).toBe(`test from ${c.phase}`);
       expect(await copyRowsChecksum(t.db.pool)).toEqual(before);
+      await recordHistoryIfAsked(t.client, handle.workflowId, `rollback-from-${c.phase}`);
     });
   }
 
