@@ -1,0 +1,92 @@
+/**
+ * `npm run bench -- telemetry-to-parquet [--sessions 20 --laps 50 --samples 5000 --seed 1]`
+ * (default 5,000,000 samples). Prints, from one run: (a) the raw limit: the same rows read with
+ * binary COPY and decoded; (b) the migration through Temporal: convert phase and whole run
+ * (with validation and cutover); (c) the same data written by DuckDB (parquet, zstd, all DOUBLE)
+ * and as JSON arrays. Sizes compare our files with DuckDB's and with JSON.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import copyStreams from 'pg-copy-streams';
+import { getProgress, startMigration } from '../src/engine/client';
+import { defaultOptions } from '../src/engine/step-run';
+import { copyBinaryTuples, float8Array } from '../src/telemetry/pg-binary-copy';
+import { standardChannels } from '../src/telemetry/types';
+import { seedTelemetry } from '../activities/telemetry-to-parquet/seed';
+import { startBenchServices } from './support/bench-services';
+import type { BenchResult, Figure } from './support/report';
+
+export default async function bench(args: Record<string, string>): Promise<BenchResult> {
+  const p = { sessions: Number(args.sessions ?? 20), laps: Number(args.laps ?? 50), samples: Number(args.samples ?? 5000), seed: Number(args.seed ?? 1) };
+  const services = await startBenchServices();
+  try {
+    const pool = services.db.pool;
+    await seedTelemetry(pool, p);
+    const total = p.sessions * p.laps * p.samples;
+    // (a) raw: binary COPY of both tables, decoded; and the JSON-arrays size of the same data
+    let t0 = performance.now();
+    let decoded = 0;
+    let jsonBytes = 0;
+    let rawSeconds = 0;
+    const client = await pool.connect();
+    try {
+      // Pass 1 is timed (decode only); pass 2 sizes the same arrays as JSON.
+      for (const json of [false, true]) {
+        t0 = performance.now();
+        for (const sql of [`SELECT ${standardChannels.join(', ')} FROM lap_telemetry`, 'SELECT data FROM telemetry_channels']) {
+          for await (const fields of copyBinaryTuples(client.query(copyStreams.to(`COPY (${sql}) TO STDOUT (FORMAT binary)`)))) {
+            for (let i = 0; i < fields.length; i++) {
+              const a = float8Array(fields[i]);
+              if (!json && i === 0 && sql.includes('lap_telemetry')) decoded += a?.length ?? 0;
+              if (json) jsonBytes += a ? JSON.stringify(Array.from(a.column.values)).length : 4;
+            }
+          }
+        }
+        if (!json) rawSeconds = (performance.now() - t0) / 1000;
+      }
+    } finally {
+      client.release();
+    }
+    // (b) the migration through Temporal
+    const worker = await services.startWorker();
+    t0 = performance.now();
+    const handle = await startMigration(services.client, { kind: 'telemetry-to-parquet', scope: 'all', taskQueue: services.config.temporal.taskQueue, options: defaultOptions({ batchSize: 1, throttle: { concurrency: 2 } }) });
+    let convertSeconds = 0;
+    for (;;) {
+      const progress = await getProgress(services.client, handle.workflowId).catch(() => undefined);
+      if (progress && !['pending', 'inventory', 'backup', 'convert'].includes(progress.phase)) { convertSeconds = (performance.now() - t0) / 1000; break; }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const { progress } = await handle.result();
+    const wholeSeconds = (performance.now() - t0) / 1000;
+    await worker.stop();
+    const dir = path.join(services.config.dataDir, 'telemetry');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.parquet')).map((f) => path.join(dir, f));
+    const ourBytes = files.reduce((s, f) => s + statSync(f).size, 0);
+    // (c) DuckDB: the same rows as DOUBLE columns, parquet with zstd
+    const duck = await (await DuckDBInstance.create(':memory:')).connect();
+    const duckFile = path.join(services.workDir, 'duckdb.parquet');
+    const cols = (await duck.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${dir}/*.parquet', union_by_name = true)`)).getRows().map((r) => String(r[0]));
+    const select = cols.map((c) => (c === 'lap_number' ? c : `CAST("${c}" AS DOUBLE) AS "${c}"`)).join(', ');
+    await duck.run(`CREATE TABLE t AS SELECT ${select} FROM read_parquet('${dir}/*.parquet', union_by_name = true)`);
+    t0 = performance.now();
+    await duck.run(`COPY t TO '${duckFile}' (FORMAT parquet, COMPRESSION zstd)`);
+    const duckSeconds = (performance.now() - t0) / 1000;
+    const duckBytes = statSync(duckFile).size;
+    const figures: Figure[] = [
+      { name: 'raw binary COPY + decode', value: decoded / rawSeconds, unit: 'samples/s', note: `${decoded} samples` },
+      { name: 'convert phase through Temporal', value: total / convertSeconds, unit: 'samples/s', baseline: 'raw binary COPY + decode', target: { atLeast: 0.5 }, note: 'inventory+backup+convert' },
+      { name: 'whole migration (incl. validate, cutover)', value: total / wholeSeconds, unit: 'samples/s', baseline: 'raw binary COPY + decode', target: { atLeast: 0.33 }, note: progress.phase },
+      { name: 'DuckDB parquet zstd write (from memory)', value: total / duckSeconds, unit: 'samples/s', baseline: 'raw binary COPY + decode' },
+      { name: 'JSON arrays size', value: jsonBytes, unit: 'bytes' },
+      { name: 'DuckDB parquet zstd size', value: duckBytes, unit: 'bytes', baseline: 'JSON arrays size' },
+      { name: 'Ferry parquet size', value: ourBytes, unit: 'bytes', baseline: 'JSON arrays size', target: { atMost: 0.25 } },
+      { name: 'Ferry parquet size vs DuckDB', value: ourBytes, unit: 'bytes', baseline: 'DuckDB parquet zstd size', target: { atMost: 1 } },
+      { name: 'worker peak RSS', value: process.memoryUsage().rss, unit: 'bytes', note: 'bench process (worker in-process)' },
+    ];
+    return { name: 'telemetry-to-parquet', parameters: { ...p, totalSamples: total }, figures };
+  } finally {
+    await services.stop();
+  }
+}
