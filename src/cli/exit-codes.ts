@@ -11,6 +11,8 @@ export const exitCodes = Object.freeze({
   notFound: 4,
   /** No Temporal server or database could be reached. */
   unavailable: 5,
-  /** The migration ended paused (waiting for a person), when watched until it stops. */
+  /** The migration stopped to wait for a person (paused, or awaiting cutover approval). */
   paused: 6,
+  /** The migration was rolled back. */
+  rolledBack: 7,
 });
