@@ -1,12 +1,20 @@
 /** Turns a kind's FlagSpecs into commander options and the parsed values back into JSON filters. */
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { FlagSpec } from '../engine/kind';
 
 export function addKindFlags(command: Command, flags: readonly FlagSpec[]): void {
   for (const spec of flags) {
     const option = new Option(spec.flag, spec.description);
     if (spec.key) option.attributeName = () => spec.key!;
-    if (spec.parse) option.argParser((value: string, previous: unknown) => spec.parse!(value, previous));
+    if (spec.parse) {
+      option.argParser((value: string, previous: unknown) => {
+        try {
+          return spec.parse!(value, previous);
+        } catch (error) {
+          throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+        }
+      });
+    }
     command.addOption(option);
   }
 }
@@ -29,7 +37,7 @@ function camel(flag: string): string {
 export function positiveInt(name: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number above 0, not "${value}"`);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number above 0, not "${value}"`);
     return n;
   };
 }
@@ -37,7 +45,7 @@ export function positiveInt(name: string) {
 export function positiveNumber(name: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!(n > 0)) throw new Error(`${name} must be a number above 0, not "${value}"`);
+    if (!(n > 0)) throw new InvalidArgumentError(`${name} must be a number above 0, not "${value}"`);
     return n;
   };
 }

@@ -49,6 +49,8 @@ const exitCodeByErrorCode: Record<string, number> = {
 
 try {
   await program.parseAsync(process.argv);
+  // Explicit, so that a lingering handle can neither keep the CLI alive nor lose its exit code.
+  if (!isLongRunning(process.argv)) process.exit(typeof process.exitCode === 'number' ? process.exitCode : exitCodes.ok);
 } catch (error) {
   if (error instanceof CommanderError) {
     process.exit(error.exitCode === 0 ? exitCodes.ok : exitCodes.usage);
@@ -57,4 +59,8 @@ try {
   process.stderr.write(`ferry: ${message}\n`);
   const code = error instanceof NoServicesError ? exitCodes.unavailable : error instanceof FerryError ? exitCodeByErrorCode[error.code] ?? exitCodes.failed : exitCodes.failed;
   process.exit(code);
+}
+
+function isLongRunning(argv: readonly string[]): boolean {
+  return argv.includes('worker') || argv.includes('dev');
 }
