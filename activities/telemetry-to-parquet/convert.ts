@@ -4,7 +4,8 @@
  * lap-check.ts) and stay in the database; orphaned auxiliary channels are reported and kept.
  * Re-running rewrites the file from the source, so a crash mid-session leaves no partial file.
  */
-import { access } from 'node:fs/promises';
+import { access, readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
 import type { QuarantineEntry, StepRun, UnitRow } from '../../src/engine/kind';
 import type { UnitOutcome } from '../../src/engine/types';
 import { ParquetSessionReader } from '../../src/telemetry/session-reader';
@@ -51,6 +52,15 @@ export async function foreignFile(file: string): Promise<boolean> {
   }
 }
 
+/**
+ * Removes temporary files an interrupted write of this session left behind (a worker killed
+ * mid-file): they carry the final name as prefix and are never visible under the final name.
+ */
+export async function removeStrayTemps(dir: string, sessionId: number): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) if (name.startsWith(`.${sessionId}.parquet.`) && name.endsWith('.tmp')) await rm(path.join(dir, name), { force: true });
+}
+
 export async function convertSession(run: StepRun, unit: UnitRow): Promise<UnitOutcome> {
   const sessionId = sessionIdOf(unit.key);
   if (sessionId <= 0) return rejectInvalidSession(run, unit, sessionId);
@@ -58,6 +68,7 @@ export async function convertSession(run: StepRun, unit: UnitRow): Promise<UnitO
   if (await foreignFile(file)) {
     return { key: unit.key, status: 'failed', error: { code: 'TARGET_EXISTS', message: `${file} exists and was not written by Ferry; move it away or pick another --out-dir` } };
   }
+  await removeStrayTemps(path.dirname(file), sessionId);
   const survey = await surveySession(run.deps.db.pool, sessionId);
   const channels = fileChannels(survey.auxiliaryChannels);
   const duplicates = new Set(survey.duplicateLapNumbers);

@@ -3,22 +3,19 @@
  * convert → remove the session file (and stray temporary files) when this migration wrote it;
  * validate and backup → nothing to undo. Every branch is a no-op where its step never ran.
  */
-import { readdir, rm } from 'node:fs/promises';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import type { StepRun, UnitRow } from '../../src/engine/kind';
 import type { UnitOutcome, UnitStep } from '../../src/engine/types';
 import { sessionFilePath } from '../../src/telemetry/parquet-store';
 import { ParquetSessionReader } from '../../src/telemetry/session-reader';
 import { restoreArchive } from './archive';
-import { writerKey } from './convert';
+import { removeStrayTemps, writerKey } from './convert';
 import { archiveDirOf, outDirOf, sessionIdOf } from './options';
 
 async function removeOwnFile(run: StepRun, sessionId: number): Promise<'removed' | 'absent' | 'kept'> {
   const dir = outDirOf(run);
   const file = sessionFilePath(dir, sessionId);
-  // Temporary files of an interrupted write carry the final name as prefix.
-  const stray = await readdir(dir).catch(() => [] as string[]);
-  for (const name of stray) if (name.startsWith(`.${sessionId}.parquet.`) && name.endsWith('.tmp')) await rm(path.join(dir, name), { force: true });
+  await removeStrayTemps(dir, sessionId);
   let owner: string | undefined;
   try {
     const reader = await ParquetSessionReader.open(file);
