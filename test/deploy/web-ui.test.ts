@@ -48,16 +48,16 @@ beforeAll(async () => {
   // runs of it); the dry run has an id of its own. Each real run starts from fresh source rows.
   const completed = await startCopyRows(t);
   expect((await completed.result()).progress.phase).toBe('completed');
-  runs.push({ label: 'completed', workflowId: completed.workflowId, runId: completed.firstExecutionRunId, phase: 'completed' });
+  runs.push({ label: 'completed', workflowId: completed.workflowId, runId: await runIdOf(completed), phase: 'completed' });
 
   await createCopyRowsTables(t.db.pool, rows);
   const dryRun = await startCopyRows(t, { dryRun: true });
   expect((await dryRun.result()).progress.phase).toBe('completed');
-  runs.push({ label: 'dry run', workflowId: dryRun.workflowId, runId: dryRun.firstExecutionRunId, phase: 'completed' });
+  runs.push({ label: 'dry run', workflowId: dryRun.workflowId, runId: await runIdOf(dryRun), phase: 'completed' });
 
   awaitingCutover = await startCopyRows(t, { requireApproval: true });
   await waitForProgress(awaitingCutover, (p) => p.phase === 'awaiting-cutover');
-  runs.push({ label: 'awaiting approval', workflowId: awaitingCutover.workflowId, runId: awaitingCutover.firstExecutionRunId, phase: 'awaiting-cutover' });
+  runs.push({ label: 'awaiting approval', workflowId: awaitingCutover.workflowId, runId: await runIdOf(awaitingCutover), phase: 'awaiting-cutover' });
 
   expect(new Set(runs.map((r) => r.workflowId)).size).toBe(2);
   await waitUntilVisible();
@@ -133,7 +133,7 @@ it('a query by kind lists that kind\'s migrations, and a query by another kind n
 
   const otherKind = `${kindAttribute.name}="csv-to-runs" AND ${mine}`;
   await page.goto(`${t.info.uiUrl}/namespaces/${t.info.namespace}/workflows?query=${encodeURIComponent(otherKind)}`);
-  await page.waitForFunction(() => document.querySelector('[data-testid="workflow-count"]')?.textContent?.trim() === '0', undefined, { timeout: uiWaitMs });
+  await page.locator('[data-testid="workflow-count"]', { hasText: /^\s*0\s*$/ }).waitFor({ timeout: uiWaitMs });
   expect(await readTable(page)).toEqual([]);
   await screenshot(page, 'query-by-other-kind.png');
 });
@@ -216,14 +216,21 @@ async function waitForRuns(on: Page): Promise<void> {
 
 /** The workflow list as a person reads it: one record per row, keyed by column header. */
 async function readTable(on: Page): Promise<Array<Record<string, string>>> {
-  return on.evaluate(() => {
-    const prefix = 'workflows-summary-table-header-cell-';
-    const headers = [...document.querySelectorAll(`[data-testid^="${prefix}"]`)].map((cell) => cell.getAttribute('data-testid')!.slice(prefix.length));
-    return [...document.querySelectorAll('[data-testid="workflows-summary-configurable-table-row"]')].map((row) => {
-      const cells = [...row.querySelectorAll('[data-testid="workflows-summary-table-body-cell"]')].map((cell) => (cell as HTMLElement).innerText.trim());
-      return Object.fromEntries(headers.map((header, i) => [header, cells[i] ?? '']));
-    });
-  });
+  const prefix = 'workflows-summary-table-header-cell-';
+  const headerCells = on.locator(`[data-testid^="${prefix}"]`);
+  const headers: string[] = [];
+  for (let i = 0; i < (await headerCells.count()); i++) headers.push((await headerCells.nth(i).getAttribute('data-testid'))!.slice(prefix.length));
+  const table: Array<Record<string, string>> = [];
+  for (const row of await on.getByTestId('workflows-summary-configurable-table-row').all()) {
+    const cells = await row.getByTestId('workflows-summary-table-body-cell').allInnerTexts();
+    table.push(Object.fromEntries(headers.map((header, i) => [header, (cells[i] ?? '').trim()])));
+  }
+  return table;
+}
+
+/** The run a handle started (the run id, as the list shows it). */
+async function runIdOf(handle: MigrationHandle): Promise<string> {
+  return (await handle.describe()).runId;
 }
 
 async function screenshot(on: Page, name: string): Promise<void> {
