@@ -102,7 +102,7 @@ export class LineMapper {
     const value = +text;
     if (value === 0 && text.trim() === '') return null;
     // `+` also accepts hex/octal/binary literals and "Infinity": none of them is a reading.
-    if (!Number.isFinite(value) || (Number.isInteger(value) && /[xob]/i.test(text))) {
+    if (!Number.isFinite(value) || (Number.isInteger(value) && isPrefixedLiteral(text))) {
       this.counts.nonNumeric++;
       return null;
     }
@@ -113,4 +113,18 @@ export class LineMapper {
     this.counts.rejected++;
     return { code, reason };
   }
+}
+
+/**
+ * Whether an integer-valued text is a 0x/0o/0b literal. Those never start with a sign, a dot or
+ * 1–9, and start "0x", "0o" or "0b" unless blanks come first; only that last case needs the scan.
+ */
+function isPrefixedLiteral(text: string): boolean {
+  const first = text.charCodeAt(0);
+  if ((first >= 49 && first <= 57) || first === 43 || first === 45 || first === 46) return false;
+  if (first === 48) {
+    const second = text.charCodeAt(1) | 0x20; // lower case
+    return second === 120 || second === 111 || second === 98;
+  }
+  return /[xob]/i.test(text);
 }

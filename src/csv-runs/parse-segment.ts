@@ -38,6 +38,12 @@ export interface ParseSegmentOptions {
   readonly progress?: (line: number) => void;
   /** Fed every byte of the range (to extend a prefix checksum). */
   readonly hash?: Hash;
+  /**
+   * Only records starting before this physical line are mapped, and reading stops soon after (a
+   * spot check of a segment's first records; they come out exactly as in a full parse, since the
+   * parser never sees an artificial end). Counts, checksums and nextLine then cover those records only.
+   */
+  readonly untilLine?: number;
 }
 
 export async function parseSegment(range: CsvRange, options: ParseSegmentOptions): Promise<SegmentParse> {
@@ -46,17 +52,28 @@ export async function parseSegment(range: CsvRange, options: ParseSegmentOptions
   const rejections: LineRejection[] = [];
   let mapper: LineMapper | undefined = options.header ? new LineMapper(mapHeader(options.header, options.file), options.runId, samples, events) : undefined;
   let line = range.fromLine;
+  const until = options.untilLine ?? Number.POSITIVE_INFINITY;
+  let stopped = false;
   const result = await readCsvRange(range, {
+    done: () => stopped,
     header(fields) {
       mapper = new LineMapper(mapHeader(fields, options.file), options.runId, samples, events);
     },
     record(fields, at, span) {
+      if (at >= until || stopped) {
+        stopped = true;
+        return;
+      }
       line = at;
       if (!mapper) mapper = new LineMapper(mapHeader(fields, options.file), options.runId, samples, events);
       const rejection = mapper.map(fields);
       if (rejection) rejections.push({ ...rejection, line: at, span });
     },
     syntaxError(at, reason) {
+      if (at >= until || stopped) {
+        stopped = true;
+        return;
+      }
       line = at;
       if (!mapper) throw new FerryError('BAD_HEADER', `"${options.file}": the header line cannot be parsed (${reason}).`, { retryable: false, record: { file: options.file, line: at } });
       mapper.counts.records++;

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/csv-runs/config-profile';
 import { mapHeader } from '../../src/csv-runs/header-map';
 import { parseSegment } from '../../src/csv-runs/parse-segment';
+import { csvParseCore, RecordSplitter, type RecordCore } from '../../src/csv-runs/record-splitter';
 import { formatMicros, parseTimestampMicros } from '../../src/csv-runs/timestamp';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'csv-parse-test-'));
@@ -50,6 +51,58 @@ describe('timestamps', () => {
     expect(parseTimestampMicros('2025-03-01T??:??:00')).toBeNull();
     expect(parseTimestampMicros('')).toBeNull();
   });
+  it('reads the logger form the same as Date.UTC does, leap days and fractions included', () => {
+    const viaDate = (t: string, fraction = 0) => Date.parse(`${t}Z`) * 1000 + fraction;
+    expect(parseTimestampMicros('2024-02-29T23:59:59.999999')).toBe(viaDate('2024-02-29T23:59:59', 999_999));
+    expect(parseTimestampMicros('2000-02-29 00:00:00.5Z')).toBe(viaDate('2000-02-29T00:00:00', 500_000));
+    expect(parseTimestampMicros('1969-12-31T23:59:59.000001')).toBe(viaDate('1969-12-31T23:59:59', 1));
+    expect(parseTimestampMicros('1900-02-29T00:00:00')).toBeNull();
+    expect(parseTimestampMicros('2023-02-29T00:00:00')).toBeNull();
+    expect(parseTimestampMicros('2025-03-01T24:00:00')).toBeNull();
+    expect(parseTimestampMicros('2025-03-01T12:00:00.1234567')).toBe(viaDate('2025-03-01T12:00:00', 123_456));
+  });
+});
+
+describe('record splitting', () => {
+  const run = (core: RecordCore, chunks: Buffer[]) => {
+    const records: string[][] = [];
+    let failed = false;
+    for (const chunk of chunks) if (core.parse(chunk, false, (r) => records.push(r), () => undefined)) failed = true;
+    if (!failed && core.parse(undefined, true, (r) => records.push(r), () => undefined)) failed = true;
+    return { records, failed };
+  };
+
+  it('splits generated input exactly as csv-parse does, however it is cut into chunks', () => {
+    const alphabet = ['a', 'é', ' ', '1.5', ',', ',', '"', '"', '""', '\r', '\n', '\r\n'];
+    let seed = 12345;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+    for (let k = 0; k < 20_000; k++) {
+      let text = random() < 0.1 ? '\uFEFF' : '';
+      for (let i = Math.floor(random() * 30); i > 0; i--) text += alphabet[Math.floor(random() * alphabet.length)];
+      const bytes = Buffer.from(text);
+      const chunks: Buffer[] = [];
+      for (let at = 0; at < bytes.length;) {
+        const size = 1 + Math.floor(random() * 6);
+        chunks.push(bytes.subarray(at, at + size));
+        at += size;
+      }
+      const bom = random() < 0.5;
+      const expected = run(csvParseCore(bom), chunks);
+      expect(run(new RecordSplitter(bom), chunks), JSON.stringify(text)).toEqual(expected);
+      expect(run(new RecordSplitter(bom), [bytes]), JSON.stringify(text)).toEqual(expected);
+    }
+  });
+
+  it('hands a quote left open over a megabyte to csv-parse and still reports it at the end', () => {
+    const line = '2025-03-01T08:00:01.527225,24.10,24.10,22.09,25.00,195,205,100.00,100.00,0.00,0.00\r\n';
+    const bytes = Buffer.from(`h,a\r\n${line.repeat(10)}x,"open\r\n${line.repeat(20_000)}`);
+    const chunks: Buffer[] = [];
+    for (let at = 0; at < bytes.length; at += 256 * 1024) chunks.push(bytes.subarray(at, at + 256 * 1024));
+    const result = run(new RecordSplitter(true), chunks);
+    expect(result).toEqual(run(csvParseCore(true), chunks));
+    expect(result).toMatchObject({ failed: true });
+    expect(result.records).toHaveLength(11);
+  });
 });
 
 describe('parsing a logger file', () => {
@@ -82,6 +135,16 @@ describe('parsing a logger file', () => {
     const text = `${header}\n2025-03-01T12:00:00,nan,ERR,,0x1A,180,200,55,60,Infinity,30,,\n`;
     const parsed = await parse(text);
     expect(parsed.counts).toMatchObject({ samples: 1, rejected: 0, nonNumeric: 4 });
+  });
+
+  it('maps only the records before untilLine, exactly as a full parse does', async () => {
+    const text = `${header}\n${row('2025-03-01T12:00:00')}\n2025-03-01T12:00:01,,,,,,,,,,,INFO,"two\nlines"\n${row('2025-03-01T12:00:03')}\n${row('2025-03-01T12:00:04', ',WARN,x')}\n`;
+    const p = file(text);
+    const range = { path: p, fromOffset: 0, toOffset: Buffer.byteLength(text), fromLine: 1 };
+    const head = await parseSegment(range, { file: p, runId: 1, untilLine: 4 });
+    expect(head.counts).toMatchObject({ records: 2, samples: 1, events: 1 });
+    const firstTwo = await parse(`${header}\n${row('2025-03-01T12:00:00')}\n2025-03-01T12:00:01,,,,,,,,,,,INFO,"two\nlines"\n`);
+    expect([head.samplesSha256, head.eventsSha256]).toEqual([firstTwo.samplesSha256, firstTwo.eventsSha256]);
   });
 
   it('gives the same row checksum for the same values written by different logger versions', async () => {
