@@ -61,6 +61,12 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     '--port', String(options.port),
     '--namespace', temporal.namespace,
     '--log-level', 'warn',
+    // Write-ahead log with normal sync: every commit is durable across a crash of the server
+    // process; only an OS crash or power loss can lose the last commits, which Temporal then
+    // redoes (activities are idempotent). The default rollback journal syncs several times per
+    // commit and makes every workflow step wait on the disk.
+    '--sqlite-pragma', 'journal_mode=wal',
+    '--sqlite-pragma', 'synchronous=normal',
     ...searchAttributeFlags(),
     ...(options.ui ? ['--ui-port', String(options.uiPort)] : ['--headless']),
   ];
