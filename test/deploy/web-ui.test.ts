@@ -42,6 +42,7 @@ const runs: Run[] = [];
 
 beforeAll(async () => {
   t = await openEngineContext('web_ui', rows);
+  if (!t.info.uiUrl) throw new Error('The test harness started Temporal without its Web UI (no uiUrl); the Web UI test needs it.');
   await t.startWorker({ extraKinds: engineKinds });
 
   // One migration id per kind and scope: the completed run and the paused one share an id (two
