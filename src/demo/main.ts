@@ -83,7 +83,7 @@ try {
   say(`\n${summaryTable(outcomes)}`);
   say(`\nWeb UI: ${endpoints.uiUrl ? `${endpoints.uiUrl}/namespaces/${endpoints.namespace}/workflows` : '(external server: see your Temporal UI)'}`);
   say(`Workflow ids: ${outcomes.map((o) => o.workflowId).join(', ')}`);
-  say('Try: npx ferry status <id>, npx ferry list (with `npm run dev` running in another terminal).');
+  say('Try: ./bin/ferry.js status <id>, ./bin/ferry.js list (with `npm run dev` running in another terminal).');
   const expected: Record<string, string> = { plain: 'completed', approve: 'completed', 'rollback-after-cutover': 'rolled-back' };
   for (const [i, o] of outcomes.entries()) {
     if (o.progress.phase !== expected[demoPlan[i].style]) {
