@@ -45,7 +45,7 @@ async function archiveQuery(client: pg.PoolClient, table: ArchiveFile['table'], 
   const raw = createHash('sha256');
   const packed = createHash('sha256');
   const temp = `${file}.tmp`;
-  await pipeline(client.query(copyStreams.to(`COPY (${select}) TO STDOUT (FORMAT binary)`)), hashing(raw), createGzip(), hashing(packed), createWriteStream(temp));
+  await pipeline(client.query(copyStreams.to(`COPY (${select}) TO STDOUT (FORMAT binary)`)), hashing(raw), createGzip({ level: 1 }), hashing(packed), createWriteStream(temp));
   const fh = await open(temp, 'r+');
   await fh.sync();
   await fh.close();

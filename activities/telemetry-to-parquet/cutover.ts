@@ -1,6 +1,6 @@
 /**
  * cutover (the seed's "cleanup"): per session, in one transaction: lock the migrated lap rows,
- * check they still match the backup checksums, archive them and their channel rows (archive.ts),
+ * check they are the row versions backup saw (xmin; no second pass over the arrays), archive them and their channel rows (archive.ts),
  * delete them. Quarantined laps and orphaned channels are not touched. Idempotent: when the rows
  * are already gone and the manifest exists, the unit is done.
  */
@@ -8,8 +8,8 @@ import type { StepRun, UnitRow } from '../../src/engine/kind';
 import type { UnitOutcome } from '../../src/engine/types';
 import { archiveAndDelete, readManifest } from './archive';
 import { archiveDirOf, sessionIdOf } from './options';
+import { lapVersionSql } from './source';
 
-const lapSum = `md5(t::text || '|' || coalesce((SELECT string_agg(c::text, '|' ORDER BY c.id) FROM telemetry_channels c WHERE c.lap_id = t.lap_id), ''))`;
 
 export async function cutoverUnits(run: StepRun, units: readonly UnitRow[]): Promise<UnitOutcome[]> {
   const keys = units.map((u) => u.key);
@@ -25,11 +25,12 @@ export async function cutoverUnits(run: StepRun, units: readonly UnitRow[]): Pro
       continue;
     }
     const lapIds = (conv.detail.lapIds as number[]) ?? [];
-    const expected = new Map(((backups.get(unit.key)?.detail.laps as [number, number, string][]) ?? []).map(([id, , sum]) => [id, sum]));
+    // Unchanged since backup = same row versions (xmin) of the lap row and its channel rows.
+    const expected = new Map(((backups.get(unit.key)?.detail.laps as [number, number, string, string][]) ?? []).map(([id, , , version]) => [id, version]));
     const client = await run.deps.db.pool.connect();
     try {
       await client.query('BEGIN');
-      const rows = await client.query<{ id: number; sum: string }>(`SELECT t.id, ${lapSum} AS sum FROM lap_telemetry t WHERE t.id = ANY($1) ORDER BY t.id FOR UPDATE`, [lapIds]);
+      const rows = await client.query<{ id: number; sum: string }>(`SELECT t.id, ${lapVersionSql} AS sum FROM lap_telemetry t WHERE t.id = ANY($1) ORDER BY t.id FOR UPDATE`, [lapIds]);
       if (rows.rowCount === 0) {
         await client.query('ROLLBACK');
         const manifest = await readManifest(dir, sessionId);

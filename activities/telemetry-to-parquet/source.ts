@@ -75,14 +75,32 @@ const auxSql = (sessionId: number) =>
    WHERE t.session_id = ${sessionId} ORDER BY t.lap_number, t.id, c.id) TO STDOUT (FORMAT binary)`;
 
 /** Streams the session's laps in (lap_number, id) order, each with its auxiliary channels. */
+/** Bytes each COPY stream may read ahead while a lap is being encoded (bounds memory per session). */
+const readAhead = 4 * 1024 * 1024;
+
+/**
+ * Per-lap checksum expression over `lap_telemetry t`: md5 of the row's binary form (every column,
+ * exact bytes of each float8) followed by its channel rows' binary forms in id order. Binary
+ * send is several times cheaper for PostgreSQL than printing every float as text.
+ */
+export const lapChecksumSql = `md5(record_send(t) || coalesce((SELECT string_agg(record_send(c), '\\x'::bytea ORDER BY c.id) FROM telemetry_channels c WHERE c.lap_id = t.lap_id), '\\x'::bytea))`;
+
+/**
+ * Per-lap row-version expression over `lap_telemetry t`: the xmin of the row and of each of its
+ * channel rows (with ids). Any UPDATE, DELETE or INSERT touching the lap changes it, and reading
+ * it never opens the arrays, so cutover can check "unchanged since backup" without another pass
+ * over the data.
+ */
+export const lapVersionSql = `(t.xmin::text || ':' || coalesce((SELECT string_agg(c.id::text || '@' || c.xmin::text, ',' ORDER BY c.id) FROM telemetry_channels c WHERE c.lap_id = t.lap_id), ''))`;
+
 export async function* streamSourceLaps(pool: pg.Pool, sessionId: number): AsyncGenerator<SourceLap> {
   if (!Number.isSafeInteger(sessionId)) throw new Error(`session id ${sessionId} is not an integer`);
   const lapClient = await pool.connect();
   const auxClient = await pool.connect();
   let finished = false;
   try {
-    const laps = copyBinaryTuples(lapClient.query(copyStreams.to(lapSql(sessionId))));
-    const aux = copyBinaryTuples(auxClient.query(copyStreams.to(auxSql(sessionId))));
+    const laps = copyBinaryTuples(lapClient.query(copyStreams.to(lapSql(sessionId), { highWaterMark: readAhead })));
+    const aux = copyBinaryTuples(auxClient.query(copyStreams.to(auxSql(sessionId), { highWaterMark: readAhead })));
     let pending = await aux.next();
     for await (const f of laps) {
       const id = int4(f[0])!;
@@ -107,24 +125,24 @@ export async function* streamSourceLaps(pool: pg.Pool, sessionId: number): Async
 }
 
 export interface SourceChecksums {
-  /** [lap_telemetry id, lap number, md5 of the row and its channels' rows]. */
-  readonly laps: readonly [number, number, string][];
+  /** [lap_telemetry id, lap number, md5 of the row and its channels' rows, row version (lapVersionSql)]. */
+  readonly laps: readonly [number, number, string, string][];
   /** md5 over orphaned channel rows (kept, never moved). */
   readonly orphans: string;
   /** sha256 over everything above: the session's fingerprint. */
   readonly session: string;
 }
 
-/** Checksums of the session's source rows, computed by PostgreSQL from each row's text form (exact for float8). */
+/** Checksums of the session's source rows, computed by PostgreSQL from each row's binary form (exact for float8). */
 export async function sourceChecksums(pool: pg.Pool, sessionId: number): Promise<SourceChecksums> {
-  const laps = await pool.query<{ id: number; lap_number: number; sum: string }>(
-    `SELECT t.id, t.lap_number, md5(t::text || '|' || coalesce((SELECT string_agg(c::text, '|' ORDER BY c.id) FROM telemetry_channels c WHERE c.lap_id = t.lap_id), '')) AS sum
+  const laps = await pool.query<{ id: number; lap_number: number; sum: string; version: string }>(
+    `SELECT t.id, t.lap_number, ${lapChecksumSql} AS sum, ${lapVersionSql} AS version
      FROM lap_telemetry t WHERE t.session_id = $1 ORDER BY t.lap_number, t.id`, [sessionId]);
   const orphans = await pool.query<{ sum: string | null }>(
-    `SELECT md5(string_agg(c::text, '|' ORDER BY c.id)) AS sum FROM telemetry_channels c JOIN laps l ON l.id = c.lap_id
+    `SELECT md5(string_agg(record_send(c), '\\x'::bytea ORDER BY c.id)) AS sum FROM telemetry_channels c JOIN laps l ON l.id = c.lap_id
      WHERE l.session_id = $1 AND NOT EXISTS (SELECT 1 FROM lap_telemetry t WHERE t.lap_id = c.lap_id)`, [sessionId]);
-  const list = laps.rows.map((r) => [r.id, r.lap_number, r.sum] as [number, number, string]);
+  const list = laps.rows.map((r) => [r.id, r.lap_number, r.sum, r.version] as [number, number, string, string]);
   const orphan = orphans.rows[0]?.sum ?? '';
-  const session = createHash('sha256').update(JSON.stringify([list, orphan])).digest('hex');
+  const session = createHash('sha256').update(JSON.stringify([list.map(([id, lap, sum]) => [id, lap, sum]), orphan])).digest('hex');
   return { laps: list, orphans: orphan, session };
 }

@@ -10,9 +10,19 @@ const signature = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 /** Yields each tuple as its fields (null for SQL NULL). Field buffers are views; copy to keep them. */
 export async function* copyBinaryTuples(stream: Readable): AsyncGenerator<(Buffer | null)[]> {
   let buf: Buffer = Buffer.alloc(0);
+  // Chunks are gathered until the tuple being read is complete, then joined once: a large tuple
+  // (a lap's arrays, ~1 MB) would otherwise be re-copied for every 64 KiB chunk that arrives.
+  const parts: Buffer[] = [];
+  let partsLength = 0;
+  let need = 0;
   let headerDone = false;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
-    buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
+    parts.push(chunk);
+    partsLength += chunk.length;
+    if (buf.length + partsLength < need) continue;
+    buf = buf.length === 0 && parts.length === 1 ? parts[0] : Buffer.concat([buf, ...parts]);
+    parts.length = 0;
+    partsLength = 0;
     let pos = 0;
     if (!headerDone) {
       if (buf.length < 19) continue;
@@ -20,19 +30,20 @@ export async function* copyBinaryTuples(stream: Readable): AsyncGenerator<(Buffe
       pos = 19 + buf.readInt32BE(15);
       headerDone = true;
     }
+    need = 0;
     for (;;) {
-      if (buf.length - pos < 2) break;
+      if (buf.length - pos < 2) { need = pos + 2; break; }
       const count = buf.readInt16BE(pos);
       if (count === -1) { pos = buf.length; break; }
       let p = pos + 2;
       const fields: (Buffer | null)[] = [];
       let complete = true;
       for (let i = 0; i < count; i++) {
-        if (buf.length - p < 4) { complete = false; break; }
+        if (buf.length - p < 4) { need = p + 4; complete = false; break; }
         const len = buf.readInt32BE(p);
         p += 4;
         if (len === -1) { fields.push(null); continue; }
-        if (buf.length - p < len) { complete = false; break; }
+        if (buf.length - p < len) { need = p + len; complete = false; break; }
         fields.push(buf.subarray(p, p + len));
         p += len;
       }
@@ -41,6 +52,7 @@ export async function* copyBinaryTuples(stream: Readable): AsyncGenerator<(Buffe
       yield fields;
     }
     buf = buf.subarray(pos);
+    need = Math.max(0, need - pos);
   }
 }
 

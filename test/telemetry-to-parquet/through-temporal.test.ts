@@ -179,3 +179,21 @@ it('kill -9 of the worker in the middle of a session’s conversion still ends w
     expect((await handle.result()).progress.phase).toBe('rolled-back');
   });
 }, 240_000);
+
+it('cutover refuses a session whose rows changed after backup (an auxiliary channel updated) and deletes nothing', async () => {
+  const ids = await seed(1, 2, 200, 16);
+  await withWorker(async () => {
+    const handle = await start(ids, { requireApproval: true });
+    await waitForProgress(handle, (p) => p.phase === 'awaiting-cutover', 90_000);
+    await t.db.pool.query(`UPDATE telemetry_channels SET data[1] = data[1] + 1 WHERE id = (SELECT min(c.id) FROM telemetry_channels c JOIN laps l ON l.id = c.lap_id WHERE l.session_id = $1)`, [ids[0]]);
+    const changed = await sourceChecksum(ids);
+    await sendCommand(t.client, handle.workflowId, 'approve');
+    const paused = await waitForProgress(handle, (p) => p.phase === 'paused' || p.phase === 'completed' || p.phase === 'failed', 60_000);
+    expect(paused.phase).toBe('paused');
+    expect(paused.recentErrors.map((e) => e.code)).toContain('SOURCE_CHANGED');
+    expect(await sourceChecksum(ids)).toEqual(changed);
+    await sendCommand(t.client, handle.workflowId, 'rollback', 'source changed');
+    expect((await handle.result()).progress.phase).toBe('rolled-back');
+  });
+  expect(existsSync(path.join(outDir, `${ids[0]}.parquet`))).toBe(false);
+});
