@@ -84,11 +84,13 @@ export async function ingestFile(pool: pg.Pool, request: IngestRequest): Promise
     if (parsed.eventChunks.length > 0 && parsed.counts.events > 0) await copyChunks(client, eventCopySql, parsed.eventChunks);
     const previousSample = maxId(segments.map((s) => s.lastSampleId));
     const previousEvent = maxId(segments.map((s) => s.lastEventId));
+    // The sub-selects (OFFSET 0) keep PostgreSQL from answering min(id) by walking the primary key
+    // from the previous id, through every other run's rows: that grows with the table; reading this
+    // run's rows through its run_id index does not.
     const ids = await client.query<{ fs: string | null; ls: string | null; fe: string | null; le: string | null }>(
-      `SELECT (SELECT min(id)::text FROM public.run_samples WHERE run_id = $1 AND id > $2) AS fs,
-              (SELECT max(id)::text FROM public.run_samples WHERE run_id = $1 AND id > $2) AS ls,
-              (SELECT min(id)::text FROM public.logger_events WHERE run_id = $1 AND id > $3) AS fe,
-              (SELECT max(id)::text FROM public.logger_events WHERE run_id = $1 AND id > $3) AS le`,
+      `SELECT s.fs, s.ls, e.fe, e.le
+       FROM (SELECT min(id)::text AS fs, max(id)::text AS ls FROM (SELECT id FROM public.run_samples WHERE run_id = $1 AND id > $2 OFFSET 0) AS mine) AS s,
+            (SELECT min(id)::text AS fe, max(id)::text AS le FROM (SELECT id FROM public.logger_events WHERE run_id = $1 AND id > $3 OFFSET 0) AS mine) AS e`,
       [runId, previousSample, previousEvent],
     );
     if (runCreated && parsed.counts.firstMicros !== null) {
