@@ -11,7 +11,7 @@ import { projectRoot } from '../../src/config';
 
 it('keeps the exit code of a process that imports the embedded PostgreSQL runtime', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ferry-exit-'));
-  const script = path.join(dir, 'sets-exit-code.ts');
+  const script = path.join(dir, 'sets-exit-code.mts');
   writeFileSync(script, `import '${path.join(projectRoot, 'src', 'runtime', 'embedded-postgres.ts')}';\nprocess.exitCode = 3;\n`);
   const result = spawnSync(process.execPath, [path.join(projectRoot, 'bin', 'run-ts.js'), script], { cwd: projectRoot, encoding: 'utf8' });
   expect(result.status, result.stderr).toBe(3);
