@@ -40,6 +40,8 @@ export interface MigrationState {
   rollbackReason?: string;
   startedAt: string;
   runsSoFar: number;
+  /** Optional steps the kind has; stages for the others are skipped (set when the patch is in force). */
+  optionalSteps?: string[];
   /** Inventory's estimate, shown in the details. */
   inventoryRecords: number;
   inventoryBytes: number;

@@ -93,7 +93,10 @@ export function createEngineActivities(deps: ActivityDeps, extraKinds: readonly 
           cursor = page.nextCursor;
           run.heartbeat({ unitsListed: unitsTotal });
         } while (cursor !== undefined);
-        return { unitsTotal, records, bytes };
+        const optionalSteps = [
+          kind.prepare ? 'prepare' : '', kind.backup ? 'backup' : '', kind.cutover ? 'cutover' : '', kind.finishCutover ? 'finish-cutover' : '',
+        ].filter(Boolean);
+        return { unitsTotal, records, bytes, optionalSteps };
       });
     },
 

@@ -27,6 +27,8 @@ export interface InventoryReport {
   readonly unitsTotal: number;
   readonly records: number;
   readonly bytes: number;
+  /** The optional steps the kind has (prepare, backup, cutover, finish-cutover); the others are skipped. */
+  readonly optionalSteps?: readonly string[];
 }
 
 export interface RollbackReport {
