@@ -1,8 +1,9 @@
 /**
  * The Temporal Web UI, checked in a real browser the way a person would use it: Ferry's migrations
- * are listed, the list can show their kind, phase and progress (custom search attributes added as
- * columns in the table's settings), a query by kind filters them, and a migration's page shows its
- * steps. Runs headless Debian Chromium through playwright-core against the harness's dev server and
+ * (one of each of the four built-in kinds, on tiny data, plus runs of the engine's test kind in
+ * three states) are listed, the list can show their kind, phase and progress (custom search
+ * attributes added as columns in the table's settings), a query by kind filters them, and a
+ * migration's page shows its steps. Runs headless Debian Chromium through playwright-core against the harness's dev server and
  * its Web UI; screenshots go to test-results/web-ui/.
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -13,9 +14,10 @@ import { projectRoot } from '../../src/config';
 import { sendCommand, type MigrationHandle } from '../../src/engine/client';
 import { kindAttribute, phaseAttribute, progressAttribute } from '../../src/search-attributes';
 import { createCopyRowsTables, copyRowsKindId } from '../engine/copy-rows-kind';
-import { engineKinds, openEngineContext, startCopyRows } from '../engine/engine-context';
-import type { TestContext } from '../support/harness';
+import { engineKinds, startCopyRows } from '../engine/engine-context';
+import { openTestContext, type TestContext } from '../support/harness';
 import { waitForProgress } from '../support/wait-for';
+import { fourKinds, runFourKinds } from './four-kinds';
 
 const chromiumPath = '/usr/bin/chromium';
 const chromiumArgs = [
@@ -29,6 +31,7 @@ const uiWaitMs = 30_000;
 
 interface Run {
   readonly label: string;
+  readonly kind: string;
   readonly workflowId: string;
   readonly runId: string;
   readonly phase: string;
@@ -41,26 +44,36 @@ let awaitingCutover: MigrationHandle | undefined;
 const runs: Run[] = [];
 
 beforeAll(async () => {
-  t = await openEngineContext('web_ui', rows);
+  t = await openTestContext('web_ui', { applicationTables: true });
   if (!t.info.uiUrl) throw new Error('The test harness started Temporal without its Web UI (no uiUrl); the Web UI test needs it.');
+  await createCopyRowsTables(t.db.pool, rows);
   await t.startWorker({ extraKinds: engineKinds });
+
+  // The four built-in kinds run while the test kind's runs below go one after another.
+  const builtIn = runFourKinds(t);
 
   // One migration id per kind and scope: the completed run and the paused one share an id (two
   // runs of it); the dry run has an id of its own. Each real run starts from fresh source rows.
   const completed = await startCopyRows(t);
   expect((await completed.result()).progress.phase).toBe('completed');
-  runs.push({ label: 'completed', workflowId: completed.workflowId, runId: await runIdOf(completed), phase: 'completed' });
+  runs.push({ label: 'completed', kind: copyRowsKindId, workflowId: completed.workflowId, runId: await runIdOf(completed), phase: 'completed' });
 
   await createCopyRowsTables(t.db.pool, rows);
   const dryRun = await startCopyRows(t, { dryRun: true });
   expect((await dryRun.result()).progress.phase).toBe('completed');
-  runs.push({ label: 'dry run', workflowId: dryRun.workflowId, runId: await runIdOf(dryRun), phase: 'completed' });
+  runs.push({ label: 'dry run', kind: copyRowsKindId, workflowId: dryRun.workflowId, runId: await runIdOf(dryRun), phase: 'completed' });
 
   awaitingCutover = await startCopyRows(t, { requireApproval: true });
   await waitForProgress(awaitingCutover, (p) => p.phase === 'awaiting-cutover');
-  runs.push({ label: 'awaiting approval', workflowId: awaitingCutover.workflowId, runId: await runIdOf(awaitingCutover), phase: 'awaiting-cutover' });
+  runs.push({ label: 'awaiting approval', kind: copyRowsKindId, workflowId: awaitingCutover.workflowId, runId: await runIdOf(awaitingCutover), phase: 'awaiting-cutover' });
 
   expect(new Set(runs.map((r) => r.workflowId)).size).toBe(2);
+
+  for (const run of await builtIn) {
+    expect(run.phase, `${run.kind} migration`).toBe('completed');
+    runs.push({ label: run.kind, kind: run.kind, workflowId: run.handle.workflowId, runId: await runIdOf(run.handle), phase: run.phase });
+  }
+  expect(runs.map((r) => r.kind).filter((k) => k !== copyRowsKindId).sort()).toEqual([...fourKinds].sort());
   await waitUntilVisible();
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1920, height: 1200 } });
@@ -106,37 +119,44 @@ it('lists the migrations, and shows kind, phase and progress once a person adds 
     const attributes = (await t.client.workflow.getHandle(run.workflowId, run.runId).describe()).typedSearchAttributes;
     expect(row).toMatchObject({
       'Workflow ID': run.workflowId,
-      [kindAttribute.name]: copyRowsKindId,
+      [kindAttribute.name]: run.kind,
       [phaseAttribute.name]: run.phase,
       [progressAttribute.name]: String(attributes.get(progressAttribute)),
     });
   }
   // Completed runs read 100 %; the one awaiting approval has done every step before cutover.
-  expect(table.find((r) => r['Run ID'] === runs[0].runId)?.[progressAttribute.name]).toBe('100');
+  for (const run of runs.filter((r) => r.phase === 'completed')) {
+    expect(table.find((r) => r['Run ID'] === run.runId)?.[progressAttribute.name], `${run.label} progress`).toBe('100');
+  }
+  // Every built-in kind is in the list, by its FerryKind.
+  expect(fourKinds.filter((kind) => !table.some((r) => r[kindAttribute.name] === kind))).toEqual([]);
   await screenshot(page, 'list-with-ferry-columns.png');
 });
 
-it('a query by kind lists that kind\'s migrations, and a query by another kind none of them', async () => {
-  const byKind = `${kindAttribute.name}="${copyRowsKindId}"`;
-  await page.goto(`${t.info.uiUrl}/namespaces/${t.info.namespace}/workflows?query=${encodeURIComponent(byKind)}`);
-  await waitForRuns(page);
-  // The query shows as a filter a person can read and edit.
-  await expect(page.getByText(`"${copyRowsKindId}"`).first().isVisible()).resolves.toBe(true);
-  const table = await readTable(page);
-  expect(table.length).toBeGreaterThanOrEqual(runs.length);
-  expect(new Set(table.map((r) => r[kindAttribute.name]))).toEqual(new Set([copyRowsKindId]));
-  await screenshot(page, 'query-by-kind.png');
-
+it('a query by kind lists that kind\'s migrations only', async () => {
   const mine = `TaskQueue="${t.taskQueue}"`;
-  await page.goto(`${t.info.uiUrl}/namespaces/${t.info.namespace}/workflows?query=${encodeURIComponent(`${byKind} AND ${mine}`)}`);
-  await waitForRuns(page);
-  expect((await readTable(page)).map((r) => r['Run ID']).sort()).toEqual(runs.map((r) => r.runId).sort());
+  const listOf = async (query: string, expected: readonly Run[]) => {
+    await page.goto(`${t.info.uiUrl}/namespaces/${t.info.namespace}/workflows?query=${encodeURIComponent(query)}`);
+    await waitForRuns(page, expected);
+    return readTable(page);
+  };
 
-  const otherKind = `${kindAttribute.name}="csv-to-runs" AND ${mine}`;
-  await page.goto(`${t.info.uiUrl}/namespaces/${t.info.namespace}/workflows?query=${encodeURIComponent(otherKind)}`);
-  await page.locator('[data-testid="workflow-count"]', { hasText: /^\s*0\s*$/ }).waitFor({ timeout: uiWaitMs });
-  expect(await readTable(page)).toEqual([]);
-  await screenshot(page, 'query-by-other-kind.png');
+  // A real kind: only its migrations are listed, though the other kinds ran on the same task queue.
+  const csvKind = 'csv-to-runs';
+  const byCsv = `${kindAttribute.name}="${csvKind}"`;
+  const csvRuns = runs.filter((r) => r.kind === csvKind);
+  const csvTable = await listOf(byCsv, csvRuns);
+  // The query shows as a filter a person can read and edit.
+  await expect(page.getByText(`"${csvKind}"`).first().isVisible()).resolves.toBe(true);
+  expect(new Set(csvTable.map((r) => r[kindAttribute.name]))).toEqual(new Set([csvKind]));
+  await screenshot(page, 'query-by-kind.png');
+  expect((await listOf(`${byCsv} AND ${mine}`, csvRuns)).map((r) => r['Run ID'])).toEqual(csvRuns.map((r) => r.runId));
+
+  // The engine's test kind: exactly its three runs on this task queue.
+  const copyRuns = runs.filter((r) => r.kind === copyRowsKindId);
+  const copyTable = await listOf(`${kindAttribute.name}="${copyRowsKindId}" AND ${mine}`, copyRuns);
+  expect(copyTable.map((r) => r['Run ID']).sort()).toEqual(copyRuns.map((r) => r.runId).sort());
+  expect(new Set(copyTable.map((r) => r[kindAttribute.name]))).toEqual(new Set([copyRowsKindId]));
 });
 
 it("a migration's page shows its steps, its current details and its search attributes", async () => {
@@ -209,8 +229,8 @@ async function waitForFrameText(on: Page, pattern: RegExp): Promise<string> {
   }
 }
 
-async function waitForRuns(on: Page): Promise<void> {
-  for (const run of runs) {
+async function waitForRuns(on: Page, expected: readonly Run[] = runs): Promise<void> {
+  for (const run of expected) {
     await on.getByTestId('workflows-summary-configurable-table-row').filter({ hasText: run.runId }).waitFor({ timeout: uiWaitMs });
   }
 }
