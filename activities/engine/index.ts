@@ -4,7 +4,7 @@
  * workflow. Each is idempotent: a retried batch skips units the ledger shows as finished, and a
  * retried inventory starts over. Long batches heartbeat the next ordinal and resume from it.
  */
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import type { KindFactory, MigrationKind, UnitRow } from '../../src/engine/kind';
 import { createStepRun } from '../../src/engine/step-run';
 import type { BatchReport, Phase, UnitOutcome } from '../../src/engine/types';
@@ -144,6 +144,8 @@ export function createEngineActivities(deps: ActivityDeps, extraKinds: readonly 
           await writeLedger(pool, input.migrationId, input.step, outcomes);
           addOutcomes(report, outcomes);
           run.heartbeat({ nextOrdinal: slice[slice.length - 1].ordinal + 1 });
+          // Cancelled (the migration is rolling back): stop between calls, with everything done so far recorded.
+          if (run.signal.aborted) throw new CancelledFailure(`${input.step} of units ${input.fromOrdinal}–${input.toOrdinal - 1} cancelled`);
         }
         return report;
       });
