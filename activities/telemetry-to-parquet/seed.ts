@@ -12,6 +12,7 @@ import type { ActivityDeps } from '../deps';
 import { createApplicationTables } from '../../src/db/apply-migrations';
 import type { SeedSpec } from '../../src/engine/kind';
 import { standardChannels } from '../../src/telemetry/types';
+import { seededRandom } from '../../src/sample-data/seeded-random';
 
 export interface SeedOptions {
   readonly sessions: number;
@@ -21,14 +22,7 @@ export interface SeedOptions {
 }
 
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom(seed);
 }
 
 const q = (v: number, step: number) => Math.round(v / step) * step;

@@ -4,18 +4,13 @@
  * video chunks, a summary and audio insights. Used by `ferry seed`, the tests and the benchmark.
  */
 
+import { seededRandom } from '../sample-data/seeded-random';
+
 export type Rng = () => number;
 
 /** mulberry32: a small, fast, seedable generator. */
 export function seededRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom(seed);
 }
 
 const words = (

@@ -5,6 +5,7 @@
  * deletes a fraction of records (updated_at moved past every existing one) to exercise incremental runs.
  */
 import type pg from 'pg';
+import { seededRandom } from '../sample-data/seeded-random';
 
 export interface SampleOptions {
   readonly users: number;
@@ -21,14 +22,7 @@ export interface SampleCounts {
 
 /** mulberry32: a small, fast, seedable PRNG, so the same seed gives the same data everywhere. */
 export function randomSource(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom(seed);
 }
 
 const types = ['PRACTICE', 'PERFORMANCE', 'LESSON', 'REHEARSAL'];
