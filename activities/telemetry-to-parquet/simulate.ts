@@ -6,7 +6,7 @@
 import type { StepRun, UnitRow } from '../../src/engine/kind';
 import type { UnitOutcome } from '../../src/engine/types';
 import { sessionFilePath } from '../../src/telemetry/parquet-store';
-import { encodeLapFile } from '../../src/telemetry/session-writer';
+import { encodeLapFile } from '../../src/telemetry/lap-file-encoder';
 import { widenPlan } from '../../src/telemetry/channel-encoding';
 import { initialPlan } from '../../src/telemetry/session-file';
 import { checkLap, fileChannels } from './lap-check';

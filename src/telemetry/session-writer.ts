@@ -4,17 +4,19 @@
  * when complete and synced, so a reader never sees a half-written file under the final name.
  *
  * Each lap is encoded by parquet-wasm as a single-row-group file whose pages are copied into the
- * session file; the footer is then rebuilt over all row groups (parquet-footer.ts).
+ * session file; the footer is then rebuilt over all row groups (parquet-footer.ts). Encoding runs
+ * on a pool thread (lap-encoder-pool.ts) with up to `inFlight` laps queued per writer, so the
+ * caller reads the next laps meanwhile; row groups are written in the order the laps were added.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { Table, tableToIPC } from 'apache-arrow';
-import * as pw from 'parquet-wasm';
-import { widenPlan } from './channel-encoding';
 import { encodeLaps, formatVersion, metaKeys, type LapEntry } from './file-metadata';
-import { arrowSchemaFor, lapNumberColumn, lapToRecordBatch } from './lap-batch';
-import { MAGIC, buildFooter, footerOf, relocateRowGroup, rowGroupRange, rowGroupsOf } from './parquet-footer';
+import { lapNumberColumn } from './lap-batch';
+import { encodeLapFile } from './lap-file-encoder';
+import { encodeLapAsync } from './lap-encoder-pool';
+import type { EncodedLap } from './lap-encoding';
+import { MAGIC, buildFooter, footerOf, relocateRowGroup } from './parquet-footer';
 import type { ThriftStruct } from './thrift-compact';
 import type { ColumnPlan, LapColumns, SessionFileMetadata } from './types';
 
@@ -35,26 +37,8 @@ export interface WrittenFile {
   readonly sha256: string;
 }
 
-function writerProperties(plan: readonly ColumnPlan[]): pw.WriterProperties {
-  let b = new pw.WriterPropertiesBuilder()
-    .setCompression(pw.Compression.ZSTD)
-    .setStatisticsEnabled(pw.EnabledStatistics.Chunk)
-    .setMaxRowGroupSize(2 ** 31 - 1)
-    .setCreatedBy('ferry telemetry-to-parquet');
-  for (const c of plan) {
-    // Scaled integers of a smooth signal have small deltas; float bits compress best split by byte.
-    b = b.setColumnDictionaryEnabled(c.name, false)
-      .setColumnEncoding(c.name, c.encoding === 'decimal' ? pw.Encoding.DELTA_BINARY_PACKED : pw.Encoding.BYTE_STREAM_SPLIT);
-  }
-  return b.build();
-}
-
-/** Encodes one lap as a standalone single-row-group Parquet file (in memory). */
-export function encodeLapFile(lap: LapColumns, plan: readonly ColumnPlan[]): Uint8Array {
-  const batch = lapToRecordBatch(lap, plan);
-  const wasmTable = pw.Table.fromIPCStream(tableToIPC(new Table([batch]), 'stream'));
-  return pw.writeParquet(wasmTable, writerProperties(plan));
-}
+/** Laps a writer may have queued for encoding: bounds its memory to a few laps. */
+const inFlight = 3;
 
 export class ParquetSessionWriter {
   private pos = MAGIC.length;
@@ -63,6 +47,7 @@ export class ParquetSessionWriter {
   private template?: ThriftStruct;
   private readonly hash = createHash('sha256');
   private rows = 0;
+  private readonly queue: { lapNumber: number; rows: number; absent: readonly string[]; encoded: Promise<EncodedLap> }[] = [];
 
   private constructor(readonly finalPath: string, readonly tempPath: string, private readonly fh: FileHandle, readonly plan: readonly ColumnPlan[]) {}
 
@@ -82,25 +67,33 @@ export class ParquetSessionWriter {
     this.hash.update(bytes);
   }
 
-  /** Appends one lap as one row group. Throws PlanWidened when a value does not fit the plan. */
+  /**
+   * Queues one lap as the next row group. Throws PlanWidened (here or from a later addLap/close)
+   * when a lap's values do not fit the plan.
+   */
   async addLap(lap: LapColumns, absent: readonly string[] = []): Promise<void> {
-    const wider = this.plan.map((c) => widenPlan(c, lap.channels.get(c.name) ?? null, lap.length));
-    if (wider.some((c, i) => c !== this.plan[i])) throw new PlanWidened(wider, lap.lapNumber);
-    const file = encodeLapFile(lap, this.plan);
-    const footer = footerOf(file);
-    this.template ??= footer;
-    const [group] = rowGroupsOf(footer);
-    const { start, end } = rowGroupRange(group);
+    this.queue.push({ lapNumber: lap.lapNumber, rows: lap.length, absent, encoded: encodeLapAsync(lap, this.plan) });
+    // Keep the promise from being reported as unhandled while it waits its turn.
+    this.queue[this.queue.length - 1].encoded.catch(() => undefined);
+    while (this.queue.length > inFlight) await this.writeOldest();
+  }
+
+  private async writeOldest(): Promise<void> {
+    const item = this.queue.shift()!;
+    const encoded = await item.encoded;
+    if ('widened' in encoded) throw new PlanWidened(encoded.widened, item.lapNumber);
+    this.template ??= encoded.footer;
     const at = this.pos;
-    await this.put(file.subarray(start, end));
-    this.pos += end - start;
-    this.groups.push(relocateRowGroup(group, at - start, this.groups.length));
-    this.lapEntries.push({ lapNumber: lap.lapNumber, rows: lap.length, absent });
-    this.rows += lap.length;
+    await this.put(encoded.pages);
+    this.pos += encoded.pages.length;
+    this.groups.push(relocateRowGroup(encoded.group, at - encoded.start, this.groups.length));
+    this.lapEntries.push({ lapNumber: item.lapNumber, rows: item.rows, absent: item.absent });
+    this.rows += item.rows;
   }
 
   /** Writes the footer, syncs and renames into place. A session with no lap gets an empty-lap-free file of zero rows. */
   async close(meta: SessionFileMetadata): Promise<WrittenFile> {
+    while (this.queue.length > 0) await this.writeOldest();
     const template = this.template ?? footerOf(encodeLapFile({ lapNumber: 0, length: 0, channels: new Map() }, this.plan));
     const kv = new Map<string, string>([
       [metaKeys.formatVersion, formatVersion],
@@ -125,6 +118,7 @@ export class ParquetSessionWriter {
 
   /** Drops the temporary file (after an error or a plan change). */
   async abort(): Promise<void> {
+    await Promise.allSettled(this.queue.splice(0).map((q) => q.encoded));
     await this.fh.close().catch(() => undefined);
     await rm(this.tempPath, { force: true });
   }
