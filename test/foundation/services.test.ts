@@ -48,19 +48,25 @@ it('keeps workflows and rows across a restart of the embedded services, reusing 
   expect(cliBefore).toBeDefined();
 
   let services = await startServices(config, silentLogger, { ui: false });
-  expect(services.processes).toHaveLength(2);
-  expect(services.temporal.source).toMatch(/Temporal CLI/);
-  let connection = await Connection.connect({ address: services.temporal.address });
-  let client = new Client({ connection, namespace: services.temporal.namespace });
-  // No worker polls this queue: the workflow stays open across the restart.
-  await client.workflow.start('healthCheckWorkflow', { taskQueue: 'nobody-polls', workflowId: 'survives-restart', args: ['x'] });
-  let db = new pg.Client({ connectionString: services.database.url });
-  await db.connect();
-  await db.query('CREATE TABLE kept (v text)');
-  await db.query('INSERT INTO kept VALUES ($1)', ['still here']);
-  await db.end();
-  await connection.close();
-  await services.stop();
+  let connection: Connection;
+  let client: Client;
+  let db: pg.Client;
+  try {
+    expect(services.processes).toHaveLength(2);
+    expect(services.temporal.source).toMatch(/Temporal CLI/);
+    connection = await Connection.connect({ address: services.temporal.address });
+    client = new Client({ connection, namespace: services.temporal.namespace });
+    // No worker polls this queue: the workflow stays open across the restart.
+    await client.workflow.start('healthCheckWorkflow', { taskQueue: 'nobody-polls', workflowId: 'survives-restart', args: ['x'] });
+    db = new pg.Client({ connectionString: services.database.url });
+    await db.connect();
+    await db.query('CREATE TABLE kept (v text)');
+    await db.query('INSERT INTO kept VALUES ($1)', ['still here']);
+    await db.end();
+    await connection.close();
+  } finally {
+    await services.stop();
+  }
 
   services = await startServices(config, silentLogger, { ui: false });
   try {
