@@ -22,8 +22,9 @@ it(`migrates ${units} units with every run's history under 10,000 events (contin
   expect(after.target).toBe(before.source);
   expect(after.sourceRows).toBe(0);
 
+  // Other test files use the same workflow id on their own task queues: count only this file's runs.
   const runs = [];
-  for await (const execution of t.client.workflow.list({ query: `WorkflowId = '${handle.workflowId}'` })) runs.push(execution.runId);
+  for await (const execution of t.client.workflow.list({ query: `WorkflowId = '${handle.workflowId}' AND TaskQueue = '${t.taskQueue}'` })) runs.push(execution.runId);
   expect(runs.length).toBeGreaterThan(1);
   expect(progress.runsSoFar).toBe(runs.length);
   for (const runId of runs) {

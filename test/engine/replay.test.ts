@@ -8,8 +8,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { expect, inject, it } from 'vitest';
+import { installSdkLogging } from '../../src/worker/sdk-logging';
 import { historiesDir, loadHistory } from '../support/record-history';
 
+installSdkLogging('warn');
 const fixtures = readdirSync(historiesDir).filter((file) => file.endsWith('.json')).sort();
 
 it('has recorded histories to replay', () => {
