@@ -51,12 +51,7 @@ export async function startMigration(client: Client, request: StartMigration): P
       args: [input],
       workflowIdConflictPolicy: request.attach ? 'USE_EXISTING' : 'FAIL',
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      typedSearchAttributes: [
-        { key: kindAttribute, value: request.kind },
-        { key: scopeAttribute, value: request.scope },
-        { key: phaseAttribute, value: 'pending' },
-        { key: progressAttribute, value: 0 },
-      ],
+      typedSearchAttributes: startAttributes(request.kind, request.scope, 'pending'),
       staticSummary: `${request.kind} over ${request.scope}${request.options.dryRun ? ' (dry run)' : ''}`.slice(0, 190),
       staticDetails: optionsMarkdown(request),
     });
@@ -135,15 +130,20 @@ async function rollback(client: Client, handle: MigrationHandle, reason?: string
     workflowId: handle.workflowId,
     args: [{ kind: state.kind, scope: state.scope, options: state.options }, { ...state, phase: 'rolling-back', rollbackReason: reason ?? 'requested after completion' }],
     workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-    typedSearchAttributes: [
-      { key: kindAttribute, value: state.kind },
-      { key: scopeAttribute, value: state.scope },
-      { key: phaseAttribute, value: 'rolling-back' },
-      { key: progressAttribute, value: 0 },
-    ],
+    typedSearchAttributes: startAttributes(state.kind, state.scope, 'rolling-back'),
     staticSummary: `rollback of ${state.kind} over ${state.scope}`.slice(0, 190),
   });
   return 'rollback started: a new run undoes every unit the completed migration touched, in reverse order';
+}
+
+/** The search attributes a migration run starts with, so the Web UI lists it at once. */
+function startAttributes(kind: string, scope: string, phase: string) {
+  return [
+    { key: kindAttribute, value: kind },
+    { key: scopeAttribute, value: scope },
+    { key: phaseAttribute, value: phase },
+    { key: progressAttribute, value: 0 },
+  ];
 }
 
 function asRefusal(error: unknown, workflowId: string): unknown {

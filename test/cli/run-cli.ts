@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { projectRoot } from '../../src/config';
-import type { TestContext } from '../support/harness';
+import { childEnvironment, type TestContext } from '../support/harness';
 
 export interface CliResult {
   readonly code: number | null;
@@ -14,16 +14,7 @@ export function runCli(t: TestContext, args: readonly string[], env: Record<stri
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'ferry.js'), ...args], {
       cwd: projectRoot,
-      env: {
-        ...process.env,
-        TEMPORAL_ADDRESS: t.info.temporalAddress,
-        TEMPORAL_NAMESPACE: t.info.namespace,
-        DATABASE_URL: t.databaseUrl,
-        FERRY_TASK_QUEUE: t.taskQueue,
-        FERRY_DATA_DIR: t.config.dataDir,
-        FERRY_LOG_LEVEL: 'warn',
-        ...env,
-      },
+      env: { ...childEnvironment(t), FERRY_LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

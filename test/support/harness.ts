@@ -109,3 +109,15 @@ export function replaceDatabase(url: string, database: string): string {
   parsed.pathname = `/${database}`;
   return parsed.toString();
 }
+
+/** The environment a child process (the `ferry` CLI, a worker) needs to use this context's services. */
+export function childEnvironment(t: TestContext): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    TEMPORAL_ADDRESS: t.info.temporalAddress,
+    TEMPORAL_NAMESPACE: t.info.namespace,
+    DATABASE_URL: t.databaseUrl,
+    FERRY_TASK_QUEUE: t.taskQueue,
+    FERRY_DATA_DIR: t.config.dataDir,
+  };
+}

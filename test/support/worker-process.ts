@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { projectRoot } from '../../src/config';
-import type { TestContext } from './harness';
+import { childEnvironment, type TestContext } from './harness';
 
 export interface WorkerProcess {
   readonly child: ChildProcess;
@@ -15,12 +15,7 @@ export async function spawnWorkerProcess(t: TestContext, options: { kindModules?
   const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'run-ts.js'), path.join(projectRoot, 'test', 'support', 'worker-main.ts')], {
     cwd: projectRoot,
     env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: t.info.temporalAddress,
-      TEMPORAL_NAMESPACE: t.info.namespace,
-      DATABASE_URL: t.databaseUrl,
-      FERRY_TASK_QUEUE: t.taskQueue,
-      FERRY_DATA_DIR: t.config.dataDir,
+      ...childEnvironment(t),
       FERRY_TEST_BUNDLE: t.info.bundlePath,
       FERRY_TEST_KIND_MODULES: (options.kindModules ?? []).join(','),
       ...options.env,
