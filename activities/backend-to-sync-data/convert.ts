@@ -11,7 +11,8 @@ import { convertedCounts, markDeletedUnit, upsertUnit, type UnitCounts } from '.
 import { syncUnitOf } from '../../src/sync-data/sync-unit';
 import { runOptionsOf } from './filters';
 import { quarantineEntries, readAndTransform } from './read-unit';
-import { inTransaction, inUnitTransaction } from './unit-transaction';
+import { inTransaction } from '../../src/db/transaction';
+import { inUnitTransaction } from './unit-transaction';
 
 export async function convert(run: StepRun, units: readonly UnitRow[]): Promise<UnitOutcome[]> {
   const pool = run.deps.db.pool;

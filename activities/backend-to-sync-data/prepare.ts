@@ -6,7 +6,7 @@ import type { StepRun } from '../../src/engine/kind';
 import { closeRunIfComplete, currentHighWater, ensureRun, lastWatermark } from '../../src/sync-data/migration-runs';
 import { readFilters, runOptionsOf } from './filters';
 import { inventory } from './inventory';
-import { inTransaction } from './unit-transaction';
+import { inTransaction } from '../../src/db/transaction';
 
 export async function prepare(run: StepRun): Promise<Record<string, unknown>> {
   const pool = run.deps.db.pool;

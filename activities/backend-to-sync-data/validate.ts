@@ -9,7 +9,7 @@ import type { UnitOutcome } from '../../src/engine/types';
 import { recordCheck } from '../../src/sync-data/migration-runs';
 import { checkUnit } from '../../src/sync-data/sync-check';
 import { syncUnitOf } from '../../src/sync-data/sync-unit';
-import { inTransaction } from './unit-transaction';
+import { inTransaction } from '../../src/db/transaction';
 
 export async function validate(run: StepRun, units: readonly UnitRow[]): Promise<UnitOutcome[]> {
   const outcomes: UnitOutcome[] = [];

@@ -12,6 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import type pg from 'pg';
 import copyStreams from 'pg-copy-streams';
+import { inTransaction } from '../../src/db/transaction';
 
 export interface ArchiveFile {
   readonly table: 'lap_telemetry' | 'telemetry_channels';
@@ -97,10 +98,7 @@ async function sha256Of(file: string): Promise<string> {
 export async function restoreArchive(pool: pg.Pool, dir: string, sessionId: number): Promise<{ restored: number; manifest: ArchiveManifest | null }> {
   const manifest = await readManifest(dir, sessionId);
   if (!manifest) return { restored: 0, manifest: null };
-  const client = await pool.connect();
-  let restored = 0;
-  try {
-    await client.query('BEGIN');
+  const restored = await inTransaction(pool, async (client) => {
     const present = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM lap_telemetry WHERE id = ANY($1)', [manifest.lapTelemetryIds]);
     const n = present.rows[0].n;
     if (n === 0) {
@@ -109,17 +107,12 @@ export async function restoreArchive(pool: pg.Pool, dir: string, sessionId: numb
         if (sha !== f.sha256) throw new Error(`archive ${f.file} is damaged: sha256 ${sha}, manifest says ${f.sha256}`);
         await pipeline(createReadStream(f.file), createGunzip(), client.query(copyStreams.from(`COPY ${f.table} FROM STDIN (FORMAT binary)`)));
       }
-      restored = manifest.lapTelemetryIds.length;
+      return manifest.lapTelemetryIds.length;
     } else if (n !== manifest.lapTelemetryIds.length) {
       throw new Error(`session ${sessionId}: ${n} of ${manifest.lapTelemetryIds.length} archived lap_telemetry rows exist; restore by hand from ${dir}`);
     }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+    return 0;
+  });
   for (const f of manifest.files) await rm(f.file, { force: true });
   await rm(manifestPath(dir, sessionId), { force: true });
   return { restored, manifest };

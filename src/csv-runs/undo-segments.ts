@@ -6,6 +6,7 @@
  * run would take that migration's rows with it.
  */
 import type pg from 'pg';
+import { inTransaction } from '../db/transaction';
 import { FerryError } from '../errors';
 import { segmentsOfFile, type IngestedSegment } from './ingest-ledger';
 
@@ -18,9 +19,7 @@ export interface UndoReport {
 }
 
 export async function undoSegments(pool: pg.Pool, migrationId: string, filePath: string, steps: readonly string[]): Promise<UndoReport> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`csv-to-runs:${filePath}`]);
     const all = await segmentsOfFile(client, filePath);
     const mine = all.filter((s) => s.migrationId === migrationId && steps.includes(s.step));
@@ -36,14 +35,8 @@ export async function undoSegments(pool: pg.Pool, migrationId: string, filePath:
       }
       await undoOne(client, segment, report);
     }
-    await client.query('COMMIT');
     return report;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 async function undoOne(client: pg.PoolClient, s: IngestedSegment, report: { segments: number; samples: number; events: number; runs: number; profiles: number }): Promise<void> {

@@ -4,14 +4,13 @@
  * rollback puts back exactly that (including "no row at all").
  */
 import type pg from 'pg';
+import { inTransaction } from '../db/transaction';
 
 export const readSwitchFlag = 'backend-to-sync-data.read-sync-data';
 
 /** Turns the switch on for `migrationId`, keeping the state before the first flip. Idempotent. */
 export async function switchReadsToSyncData(pool: pg.Pool, migrationId: string): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(pool, async (client) => {
     const current = await client.query<{ enabled: boolean }>('SELECT enabled FROM ferry.feature_flags WHERE name = $1 FOR UPDATE', [readSwitchFlag]);
     await client.query(
       `INSERT INTO ferry.sync_data_cutovers (migration_id, flag_name, previous_enabled) VALUES ($1, $2, $3) ON CONFLICT (migration_id) DO NOTHING`,
@@ -22,20 +21,12 @@ export async function switchReadsToSyncData(pool: pg.Pool, migrationId: string):
        ON CONFLICT (name) DO UPDATE SET enabled = true, updated_at = now(), updated_by = EXCLUDED.updated_by`,
       [readSwitchFlag, `ferry:${migrationId}`],
     );
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** Puts the switch back as it was before this migration's cutover; a no-op if it never flipped it. */
 export async function restoreReadSwitch(pool: pg.Pool, migrationId: string): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(pool, async (client) => {
     const saved = await client.query<{ previous_enabled: boolean | null }>(
       'DELETE FROM ferry.sync_data_cutovers WHERE migration_id = $1 RETURNING previous_enabled', [migrationId],
     );
@@ -47,13 +38,7 @@ export async function restoreReadSwitch(pool: pg.Pool, migrationId: string): Pro
           [readSwitchFlag, previous, `ferry:${migrationId}:rollback`]);
       }
     }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 export async function readsSyncData(pool: pg.Pool): Promise<boolean> {
