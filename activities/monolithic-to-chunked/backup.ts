@@ -1,12 +1,13 @@
 /**
  * Backup step: copies each legacy session into `<id>.backup-<timestamp>` (original bytes, creation
  * and expiry times, original format). A retried step reuses the backup this migration made.
- * Invalid ids are reported (and quarantined) without touching any path.
+ * Invalid ids are reported (and quarantined) without touching any path. The root is listed once and
+ * fsynced once per call (not per session), before any backup is reported as made.
  */
 import type { StepRun, UnitRow } from '../../src/engine/kind';
 import type { UnitOutcome } from '../../src/engine/types';
-import { findBackup, writeBackup } from '../../src/chunked/backup-file';
-import { exists } from '../../src/chunked/durable-fs';
+import { findBackup, listBackupFiles, writeBackup } from '../../src/chunked/backup-file';
+import { exists, fsyncDir } from '../../src/chunked/durable-fs';
 import { assertSessionId } from '../../src/chunked/session-id';
 import { monolithicPath } from '../../src/chunked/session-layout';
 import { mapConcurrent, unitConcurrency } from './concurrency';
@@ -15,13 +16,19 @@ import { outcomeOfError } from './unit-errors';
 
 export async function backup(run: StepRun, units: readonly UnitRow[]): Promise<UnitOutcome[]> {
   const settings = settingsOf(run.deps.config, run.options.filters);
-  return mapConcurrent(units, unitConcurrency, async (unit): Promise<UnitOutcome> => {
+  const listed = await listBackupFiles(settings.root);
+  let wrote = false;
+  const outcomes = await mapConcurrent(units, unitConcurrency, async (unit): Promise<UnitOutcome> => {
     try {
       const id = assertSessionId(unit.key);
       if (!(await exists(monolithicPath(settings.root, id)))) {
         return { key: unit.key, status: 'skipped', error: { code: 'SESSION_MISSING', message: `Session "${id}" has no monolithic document any more (migrated or deleted since inventory)` } };
       }
-      const info = (await findBackup(settings.root, id, run.migrationId)) ?? (await writeBackup({ root: settings.root, id, migrationId: run.migrationId, retentionDays: settings.retentionDays }));
+      let info = await findBackup(settings.root, id, run.migrationId, listed);
+      if (!info) {
+        info = await writeBackup({ root: settings.root, id, migrationId: run.migrationId, retentionDays: settings.retentionDays, syncFolder: false });
+        wrote = true;
+      }
       return {
         key: unit.key, status: 'done', bytesRead: info.header.originalBytes, bytesWritten: info.header.originalBytes, checksum: info.header.originalSha256,
         detail: { backupFile: info.file, expiresAt: info.header.expiresAt },
@@ -34,4 +41,6 @@ export async function backup(run: StepRun, units: readonly UnitRow[]): Promise<U
       return outcome;
     }
   });
+  if (wrote) await fsyncDir(settings.root);
+  return outcomes;
 }

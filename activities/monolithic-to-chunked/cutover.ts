@@ -1,12 +1,13 @@
 /**
  * Cutover step: the chunked session becomes the one the app reads by removing the monolithic
  * document (its backup stays until it expires). Refused for a session whose document changed since
- * it was converted, or whose backup is missing.
+ * it was converted, or whose backup is missing. The root is fsynced once per call, after the removals
+ * and before any of them is reported.
  */
 import { rm, stat } from 'node:fs/promises';
 import type { StepRun, UnitRow } from '../../src/engine/kind';
 import type { UnitOutcome } from '../../src/engine/types';
-import { findBackup } from '../../src/chunked/backup-file';
+import { ownBackup } from '../../src/chunked/backup-file';
 import { exists, fsyncDir } from '../../src/chunked/durable-fs';
 import { monolithicPath } from '../../src/chunked/session-layout';
 import { withSessionLock } from '../../src/chunked/session-lock';
@@ -20,7 +21,9 @@ export async function cutover(run: StepRun, units: readonly UnitRow[]): Promise<
   const keys = units.map((u) => u.key);
   const validated = await run.ledger('validate', keys);
   const converted = await run.ledger('convert', keys);
-  return mapConcurrent(units, unitConcurrency, async (unit): Promise<UnitOutcome> => {
+  const backedUp = await run.ledger('backup', keys);
+  let removed = false;
+  const outcomes = await mapConcurrent(units, unitConcurrency, async (unit): Promise<UnitOutcome> => {
     const skip = notReady(unit.key, 'validate', validated.get(unit.key));
     if (skip) return skip;
     const id = unit.key;
@@ -35,16 +38,18 @@ export async function cutover(run: StepRun, units: readonly UnitRow[]): Promise<
         if (now.size !== detail.sourceSize || now.mtimeMs !== detail.sourceMtimeMs) {
           return { key: id, status: 'failed', error: { code: 'SOURCE_CHANGED', message: `Session "${id}" was modified after it was converted; run the migration again for it` } };
         }
-        const backup = await findBackup(settings.root, id, run.migrationId);
+        const backup = await ownBackup(settings.root, id, run.migrationId, backedUp.get(id)?.detail?.backupFile);
         if (!backup || backup.header.originalSha256 !== metadata.manifest.source.sha256) {
           return { key: id, status: 'failed', error: { code: 'BACKUP_MISSING', message: `Session "${id}" has no backup of the document it was converted from; cutover would make rollback impossible` } };
         }
         await rm(original);
-        await fsyncDir(settings.root);
+        removed = true;
         return { key: id, status: 'done', detail: { backupFile: backup.file } };
       });
     } catch (error) {
       return outcomeOfError(id, error);
     }
   });
+  if (removed) await fsyncDir(settings.root);
+  return outcomes;
 }

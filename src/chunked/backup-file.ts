@@ -5,18 +5,20 @@
  * restore the original byte for byte. The header fields come first so they can be read cheaply.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { FerryError } from '../errors';
-import { fsyncDir, nonce } from './durable-fs';
+import { readPieces } from './byte-builder';
+import { fsyncDir, nonce, writeAll } from './durable-fs';
 import { assertSessionId } from './session-id';
 import { monolithicPath, stagingRoot } from './session-layout';
 
 export const defaultRetentionDays = 30;
 const sessionKey = Buffer.from(',"session":');
 const headerProbeBytes = 8192;
+const closingBrace = Buffer.from('}');
+/** Copies go through one reused buffer of this size (no garbage per piece). */
+const copyPieceBytes = 256 * 1024;
 
 export interface BackupHeader {
   readonly backupCreatedAt: string;
@@ -77,13 +79,30 @@ export async function readBackupHeader(file: string): Promise<BackupInfo> {
   }
 }
 
-/** This migration's backup of a session, if it made one (a retried backup step reuses it). */
-export async function findBackup(root: string, id: string, migrationId: string): Promise<BackupInfo | undefined> {
-  for (const file of await listBackupFiles(root, id)) {
+/**
+ * This migration's backup of a session, if it made one (a retried backup step reuses it).
+ * `listed` (from one `listBackupFiles(root)` for a whole batch) spares a listing of the root per session.
+ */
+export async function findBackup(root: string, id: string, migrationId: string, listed?: readonly string[]): Promise<BackupInfo | undefined> {
+  const prefix = `${assertSessionId(id)}.backup-`;
+  const files = listed ? listed.filter((file) => path.basename(file).startsWith(prefix)) : await listBackupFiles(root, id);
+  for (const file of files) {
     const info = await readBackupHeader(file).catch(() => undefined);
     if (info && info.header.migrationId === migrationId) return info;
   }
   return undefined;
+}
+
+/**
+ * This migration's backup of a session, looked up first at the file the backup step recorded (one
+ * read instead of a listing of the whole root), then among all backups of the session.
+ */
+export async function ownBackup(root: string, id: string, migrationId: string, recordedFile?: unknown): Promise<BackupInfo | undefined> {
+  if (typeof recordedFile === 'string') {
+    const info = await readBackupHeader(recordedFile).catch(() => undefined);
+    if (info && info.header.migrationId === migrationId && info.header.sessionId === id) return info;
+  }
+  return findBackup(root, id, migrationId);
 }
 
 export interface WriteBackupOptions {
@@ -92,6 +111,11 @@ export interface WriteBackupOptions {
   readonly migrationId: string;
   readonly retentionDays?: number;
   readonly now?: Date;
+  /**
+   * When false, the root folder is not fsynced after the rename: the caller does it once for a
+   * whole batch, before it reports any of the batch's backups as made.
+   */
+  readonly syncFolder?: boolean;
 }
 
 /**
@@ -126,41 +150,38 @@ export async function writeBackup(options: WriteBackupOptions): Promise<BackupIn
   let copiedBytes = 0;
   let sha: string;
   try {
-    const out = createWriteStream(temp);
-    out.write(prefix);
-    const input = createReadStream(source, { highWaterMark: 256 * 1024 });
-    input.on('data', (chunk) => {
-      hash.update(chunk as Buffer);
-      copiedBytes += (chunk as Buffer).length;
-    });
-    await pipeline(input, out, { end: false });
-    await new Promise<void>((resolve, reject) => {
-      out.once('error', reject);
-      out.end('}', () => resolve());
-    });
-    if (copiedBytes !== size) {
-      throw new FerryError('SOURCE_CHANGED', `Session "${id}" changed while it was being backed up; run the step again`, { retryable: true, record: { session: id } });
-    }
-    sha = hash.digest('hex');
-    const handle = await open(temp, 'r+');
+    const out = await open(temp, 'w');
     try {
-      await handle.write(Buffer.from(sha), 0, 64, shaOffset);
-      await handle.sync();
+      await writeAll(out, prefix);
+      await readPieces(source, copyPieceBytes, async (piece) => {
+        hash.update(piece);
+        copiedBytes += piece.length;
+        await writeAll(out, piece);
+      });
+      await writeAll(out, closingBrace);
+      if (copiedBytes !== size) {
+        throw new FerryError('SOURCE_CHANGED', `Session "${id}" changed while it was being backed up; run the step again`, { retryable: true, record: { session: id } });
+      }
+      sha = hash.digest('hex');
+      await out.write(Buffer.from(sha), 0, 64, shaOffset);
+      await out.sync();
     } finally {
-      await handle.close();
+      await out.close();
     }
     await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
   }
-  await fsyncDir(root);
+  if (options.syncFolder ?? true) await fsyncDir(root);
   return { file, header: { ...draft, originalSha256: sha }, sessionOffset: prefix.length };
 }
 
 export async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file, { highWaterMark: 256 * 1024 })) hash.update(chunk as Buffer);
+  await readPieces(file, copyPieceBytes, (piece) => {
+    hash.update(piece);
+  });
   return hash.digest('hex');
 }
 
@@ -188,15 +209,19 @@ export async function restoreFromBackup(root: string, info: BackupInfo, options:
   const temp = path.join(root, `.${id}.restore-${nonce()}`);
   const hash = createHash('sha256');
   try {
-    const input = createReadStream(info.file, { start: info.sessionOffset, end: end - 1, highWaterMark: 256 * 1024 });
-    input.on('data', (chunk) => hash.update(chunk as Buffer));
-    await pipeline(input, createWriteStream(temp));
-    if (hash.digest('hex') !== info.header.originalSha256) {
-      throw new FerryError('BAD_BACKUP', `Backup ${info.file} is damaged: its content does not match the SHA-256 in its header`, { retryable: false, record: { session: id, file: info.file } });
+    const out = await open(temp, 'w');
+    try {
+      await readPieces(info.file, copyPieceBytes, async (piece) => {
+        hash.update(piece);
+        await writeAll(out, piece);
+      }, { start: info.sessionOffset, end });
+      if (hash.digest('hex') !== info.header.originalSha256) {
+        throw new FerryError('BAD_BACKUP', `Backup ${info.file} is damaged: its content does not match the SHA-256 in its header`, { retryable: false, record: { session: id, file: info.file } });
+      }
+      await out.sync();
+    } finally {
+      await out.close();
     }
-    const handle = await open(temp, 'r+');
-    await handle.sync();
-    await handle.close();
     await rename(temp, monolithicPath(root, id));
   } catch (error) {
     await rm(temp, { force: true });

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { ChunkAssembler } from './chunk-format';
 import type { ScanEvent } from './json-scanner';
 import { exists, fsyncDir, nonce, writeFileDurable } from './durable-fs';
 import { malformed, scanSessionFile } from './scan-file';
@@ -38,6 +39,11 @@ export interface WriteChunkedOptions {
   readonly planOnly?: boolean;
   readonly onProgress?: (bytesRead: number) => void;
   readonly now?: Date;
+  /**
+   * When false, the root and staging folders are not fsynced after the final rename: the caller
+   * does it once for a whole batch, before it reports any of the batch's sessions as converted.
+   */
+  readonly syncParents?: boolean;
 }
 
 export interface WriteChunkedResult {
@@ -52,9 +58,7 @@ export interface WriteChunkedResult {
 }
 
 class GroupWriter {
-  private pieces: Buffer[] = [];
-  private count = 0;
-  private bytes = 0;
+  private readonly chunk = new ChunkAssembler();
   private total = 0;
   present = false;
   readonly chunks: ChunkEntry[] = [];
@@ -62,26 +66,17 @@ class GroupWriter {
   constructor(private readonly spec: GroupSpec, private readonly sink: (file: string, data: Buffer) => Promise<FileEntry>, private readonly limits: ChunkLimits) {}
 
   async add(raw: Buffer): Promise<void> {
-    this.pieces.push(raw);
-    this.count++;
+    this.chunk.add(raw);
     this.total++;
-    this.bytes += raw.length + 1;
-    if (this.count >= this.limits.itemsPerChunk || this.bytes >= this.limits.maxChunkBytes) await this.flush();
+    if (this.chunk.count >= this.limits.itemsPerChunk || this.chunk.size >= this.limits.maxChunkBytes) await this.flush();
   }
 
   async flush(): Promise<void> {
-    if (this.count === 0) return;
-    const joined: Buffer[] = [Buffer.from('[')];
-    this.pieces.forEach((piece, i) => {
-      if (i > 0) joined.push(Buffer.from(','));
-      joined.push(piece);
-    });
-    joined.push(Buffer.from(']'));
-    const entry = await this.sink(chunkFileName(this.spec, this.chunks.length), Buffer.concat(joined));
-    this.chunks.push({ ...entry, count: this.count });
-    this.pieces = [];
-    this.count = 0;
-    this.bytes = 0;
+    const count = this.chunk.count;
+    if (count === 0) return;
+    const entry = await this.sink(chunkFileName(this.spec, this.chunks.length), this.chunk.assembled());
+    this.chunks.push({ ...entry, count });
+    this.chunk.reset();
   }
 
   manifest(): GroupManifest {
@@ -218,7 +213,7 @@ export async function writeChunkedSession(options: WriteChunkedOptions): Promise
   } else {
     await rename(staging, target);
   }
-  if (durable) {
+  if (durable && (options.syncParents ?? true)) {
     await fsyncDir(root);
     await fsyncDir(stagingRoot(root));
   }

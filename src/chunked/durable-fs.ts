@@ -3,7 +3,7 @@
  * place, and the folder holding a rename is fsynced so the rename itself survives a crash.
  */
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 
 export async function writeFileDurable(file: string, data: Buffer | string, durable = true): Promise<void> {
   const handle = await open(file, 'w');
@@ -12,6 +12,15 @@ export async function writeFileDurable(file: string, data: Buffer | string, dura
     if (durable) await handle.sync();
   } finally {
     await handle.close();
+  }
+}
+
+/** Writes all of `data` at the handle's current position (a write may take fewer bytes than asked). */
+export async function writeAll(handle: FileHandle, data: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < data.length) {
+    const { bytesWritten } = await handle.write(data, offset, data.length - offset);
+    offset += bytesWritten;
   }
 }
 

@@ -5,7 +5,8 @@
  * (which also validates it). Memory stays bounded by the largest single value, not the document.
  *
  * Feed it Buffers with `push` (any split, even inside a UTF-8 character) and call `end` at the end;
- * both return the events found, in document order. Malformed input throws a JsonScanError with
+ * both return the events found, in document order. An event's `raw` bytes may point into the pushed
+ * buffer: they are valid until that buffer is reused (the next push, when the caller reuses one). Malformed input throws a JsonScanError with
  * the byte offset.
  */
 
@@ -57,6 +58,11 @@ export interface JsonScannerOptions {
   readonly streamPaths: readonly (readonly string[])[];
   /** Largest single value accepted (bytes); a bigger one is reported as malformed input. */
   readonly maxValueBytes?: number;
+  /**
+   * When false, items of streamed arrays are only cut out (value undefined, not checked as JSON):
+   * for a reader that compares their bytes and parses only the ones it must.
+   */
+  readonly parseItems?: boolean;
 }
 
 export class JsonScanner {
@@ -71,6 +77,7 @@ export class JsonScanner {
   private readonly streamKeys: Set<string>;
   private readonly prefixKeys: Set<string>;
   private readonly maxValueBytes: number;
+  private readonly parseItems: boolean;
 
   constructor(options: JsonScannerOptions) {
     this.streamKeys = new Set(options.streamPaths.map((p) => p.join('\u0000')));
@@ -79,6 +86,7 @@ export class JsonScanner {
       for (let i = 1; i < p.length; i++) this.prefixKeys.add(p.slice(0, i).join('\u0000'));
     }
     this.maxValueBytes = options.maxValueBytes ?? 256 * 1024 * 1024;
+    this.parseItems = options.parseItems ?? true;
   }
 
   /** Bytes consumed so far. */
@@ -105,7 +113,8 @@ export class JsonScanner {
     }
     if (this.capture) {
       const cap = this.capture;
-      const piece = buf.subarray(cap.start);
+      // Copied: the caller may reuse `buf` for the next piece.
+      const piece = Buffer.from(buf.subarray(cap.start));
       cap.parts.push(piece);
       this.captureBytes += piece.length;
       cap.start = 0;
@@ -255,14 +264,16 @@ export class JsonScanner {
     this.capture = undefined;
     const last = buf.subarray(cap.start, endExclusive);
     const raw = cap.parts.length === 0 ? last : Buffer.concat([...cap.parts, last]);
+    const target = cap.target;
     let value: unknown;
-    try {
-      value = JSON.parse(raw.toString('utf8'));
-    } catch (error) {
-      this.fail(`invalid JSON value (${(error as Error).message})`, endExclusive);
+    if (target.kind !== 'item' || this.parseItems) {
+      try {
+        value = JSON.parse(raw.toString('utf8'));
+      } catch (error) {
+        this.fail(`invalid JSON value (${(error as Error).message})`, endExclusive);
+      }
     }
     const frame = this.stack[this.stack.length - 1];
-    const target = cap.target;
     if (target.kind === 'key') {
       if (frame.kind === 'object') frame.key = value as string;
     } else if (target.kind === 'value') {

@@ -1,10 +1,11 @@
 /**
  * Streams a monolithic session file through the JSON scanner, handing events to `onEvent` one at a
- * time (awaited, so a slow consumer slows reading), and returns the file's size and SHA-256.
+ * time (awaited, so a slow consumer slows reading), and returns the file's size and SHA-256. An
+ * event's `raw` bytes are only valid while `onEvent` handles it: copy what must be kept.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { FerryError } from '../errors';
+import { readPieces } from './byte-builder';
 import { JsonScanError, JsonScanner, type ScanEvent } from './json-scanner';
 import { groups } from './session-layout';
 
@@ -20,18 +21,19 @@ export async function scanSessionFile(
   sessionId: string,
   onEvent: (event: ScanEvent) => void | Promise<void>,
   onProgress?: (bytesRead: number) => void,
+  options: { readonly parseItems?: boolean } = {},
 ): Promise<ScanResult> {
-  const scanner = new JsonScanner({ streamPaths: groups.map((g) => g.path) });
+  const scanner = new JsonScanner({ streamPaths: groups.map((g) => g.path), parseItems: options.parseItems });
   const hash = createHash('sha256');
   let bytes = 0;
   try {
-    for await (const chunk of createReadStream(file, { highWaterMark: readChunkBytes })) {
-      const buf = chunk as Buffer;
-      hash.update(buf);
-      bytes += buf.length;
-      for (const event of scanner.push(buf)) await onEvent(event);
+    // One reused read buffer: the scanner copies what must outlive a piece, consumers copy what they keep.
+    await readPieces(file, readChunkBytes, async (piece) => {
+      hash.update(piece);
+      bytes += piece.length;
+      for (const event of scanner.push(piece)) await onEvent(event);
       onProgress?.(bytes);
-    }
+    });
     for (const event of scanner.end()) await onEvent(event);
   } catch (error) {
     if (error instanceof JsonScanError) {

@@ -1,13 +1,15 @@
 /**
  * Validation of a chunked session against its monolithic original, streaming both: the original is
- * scanned item by item and each item is compared with the same item of the chunked copy (one chunk
- * of each array in memory). Reports every difference in the seed's format, plus manifest problems
+ * scanned item by item and each array is checked against its chunks (src/chunked/group-verifier.ts:
+ * by checksum where the bytes are the original's, value by value where they are not; one chunk of
+ * each array in memory). Reports every difference in the seed's format, plus manifest problems
  * (chunk checksums, counts, fields the original does not have).
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ScanEvent } from './json-scanner';
+import { ByteBuilder, readFileInto } from './byte-builder';
+import { GroupVerifier, type LoadedChunk } from './group-verifier';
 import { scanSessionFile } from './scan-file';
 import { compareValues, mismatchLine, MismatchReport } from './session-compare';
 import { readMetadata } from './session-reader';
@@ -22,38 +24,6 @@ export interface VerifyResult {
   readonly sourceSha256: string;
 }
 
-/** Reads one array's items from the chunked copy in order, loading chunk by chunk. */
-class ChunkCursor {
-  private chunk = -1;
-  private items: unknown[] = [];
-  private base = 0;
-  private consumed = 0;
-
-  constructor(private readonly load: (entry: FileEntry) => Promise<unknown[] | undefined>, private readonly entries: readonly FileEntry[]) {}
-
-  /** Item `index` (asked in increasing order), or undefined past the end. */
-  async at(index: number): Promise<unknown> {
-    while (index >= this.base + this.items.length) {
-      if (this.chunk + 1 >= this.entries.length) return undefined;
-      this.base += this.items.length;
-      this.chunk++;
-      this.items = (await this.load(this.entries[this.chunk])) ?? [];
-    }
-    this.consumed = Math.max(this.consumed, index + 1);
-    return this.items[index - this.base];
-  }
-
-  /** How many items the chunk files actually hold (reads the chunks not read yet). */
-  async count(): Promise<number> {
-    while (this.chunk + 1 < this.entries.length) {
-      this.base += this.items.length;
-      this.chunk++;
-      this.items = (await this.load(this.entries[this.chunk])) ?? [];
-    }
-    return this.base + this.items.length;
-  }
-}
-
 export async function verifyChunkedSession(root: string, id: string, options: { onProgress?: (bytesRead: number) => void; limit?: number } = {}): Promise<VerifyResult> {
   const report = new MismatchReport(options.limit ?? 20);
   const metadata = await readMetadata(root, id);
@@ -62,26 +32,50 @@ export async function verifyChunkedSession(root: string, id: string, options: { 
     return { ok: false, mismatches: report.summary(), records: 0, bytesRead: 0, sourceSha256: '' };
   }
   const dir = chunkedDir(root, id);
-  // Reads a listed file, reporting a missing file or a checksum difference, and parses it.
-  const load = async (entry: FileEntry): Promise<unknown[] | undefined> => {
+  const readBuffer = new ByteBuilder(1024 * 1024);
+  // Reads a listed file, reporting a missing file or a checksum unlike the manifest's.
+  const read = async (entry: FileEntry): Promise<LoadedChunk | undefined> => {
     let data: Buffer;
     try {
-      data = await readFile(path.join(dir, entry.file));
+      data = await readFileInto(path.join(dir, entry.file), readBuffer);
     } catch {
       report.add(mismatchLine(`Chunk file ${entry.file}`, `manifest ${entry.file}`, 'present', undefined));
       return undefined;
     }
-    const actual = createHash('sha256').update(data).digest('hex');
-    if (actual !== entry.sha256) report.add(mismatchLine(`Chunk ${entry.file} checksum`, `manifest ${entry.file}.sha256`, entry.sha256, actual));
+    const sha256 = createHash('sha256').update(data).digest('hex');
+    if (sha256 !== entry.sha256) report.add(mismatchLine(`Chunk ${entry.file} checksum`, `manifest ${entry.file}.sha256`, entry.sha256, sha256));
+    return { data, sha256 };
+  };
+  const parse = (entry: FileEntry, chunk: LoadedChunk): unknown[] | undefined => {
     try {
-      return JSON.parse(data.toString('utf8')) as unknown[];
+      return JSON.parse(chunk.data.toString('utf8')) as unknown[];
     } catch {
       report.add(mismatchLine(`Chunk ${entry.file}`, entry.file, 'valid JSON', 'invalid JSON'));
       return undefined;
     }
   };
-  const cursors = new Map<string, { spec: GroupSpec; cursor: ChunkCursor }>(
-    groups.map((g) => [g.path.join('.'), { spec: g, cursor: new ChunkCursor(load, metadata.manifest.groups[g.name].chunks) }]),
+  const load = async (entry: FileEntry): Promise<unknown> => {
+    const chunk = await read(entry);
+    return chunk && parse(entry, chunk);
+  };
+  const verifiers = new Map<string, { spec: GroupSpec; verifier: GroupVerifier }>(
+    groups.map((spec) => {
+      const fieldPath = (index: number) => `${spec.path.join('.')}[${index}]`;
+      const verifier = new GroupVerifier(metadata.manifest.groups[spec.name].chunks, {
+        read,
+        parse,
+        compare: (index, expected, actual) => compareValues(expected, actual, fieldPath(index), (leaf) => `${spec.label} ${index}${leaf ? ` ${leaf}` : ''}`, report),
+        parseOriginal: (index, raw) => {
+          try {
+            return JSON.parse(raw.toString('utf8'));
+          } catch {
+            report.add(mismatchLine(`${spec.label} ${index} in the original`, fieldPath(index), 'valid JSON', 'invalid JSON'));
+            return undefined;
+          }
+        },
+      });
+      return [spec.path.join('.'), { spec, verifier }];
+    }),
   );
   const seenTop = new Set<string>();
   const seenVideo = new Set<string>();
@@ -97,19 +91,14 @@ export async function verifyChunkedSession(root: string, id: string, options: { 
         if (event.path.length === 1) seenTop.add(key);
         else seenVideo.add(event.path[1]);
         return;
-      case 'item': {
+      case 'item':
         records++;
-        const { spec, cursor } = cursors.get(key)!;
-        const actual = await cursor.at(event.index);
-        if (actual === undefined) return; // reported once as a count mismatch
-        const label = (leaf: string) => `${spec.label} ${event.index}${leaf ? ` ${leaf}` : ''}`;
-        compareValues(event.value, actual, `${spec.path.join('.')}[${event.index}]`, label, report);
+        await verifiers.get(key)!.verifier.item(event.index, event.raw);
         return;
-      }
       case 'array-end': {
-        const { spec, cursor } = cursors.get(key)!;
+        const { spec, verifier } = verifiers.get(key)!;
         const group = metadata.manifest.groups[spec.name];
-        const actual = await cursor.count();
+        const actual = await verifier.finish();
         const field = `${spec.path.join('.')}.length`;
         if (!group.present) report.add(mismatchLine(`${spec.countLabel}`, spec.path.join('.'), `an array of ${event.count}`, undefined));
         else if (actual !== event.count) report.add(mismatchLine(`${spec.countLabel} count`, field, event.count, actual));
@@ -129,7 +118,7 @@ export async function verifyChunkedSession(root: string, id: string, options: { 
         const part = parts.find((p) => p.name === name);
         if (part) {
           const entry = metadata.manifest.parts[part.name];
-          const actual = entry ? ((await load(entry)) as unknown) : undefined;
+          const actual = entry ? await load(entry) : undefined;
           compareValues(event.value, actual, name, (leaf) => `${part.label}${leaf ? ` ${leaf}` : ''}`, report);
           return;
         }
@@ -138,7 +127,7 @@ export async function verifyChunkedSession(root: string, id: string, options: { 
     }
   };
 
-  const scanned = await scanSessionFile(monolithicPath(root, id), id, onEvent, options.onProgress);
+  const scanned = await scanSessionFile(monolithicPath(root, id), id, onEvent, options.onProgress, { parseItems: false });
   reportExtraFields(metadata, seenTop, seenVideo, report);
   if (metadata.manifest.source.sha256 !== scanned.sha256) {
     report.add(mismatchLine('Source checksum', 'manifest.source.sha256', scanned.sha256, metadata.manifest.source.sha256));

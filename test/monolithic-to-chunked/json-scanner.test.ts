@@ -63,6 +63,33 @@ describe('JsonScanner', () => {
     for (let split = 1; split <= 17; split++) expect(summarize(scan(tricky, split))).toEqual(whole);
   });
 
+  it('keeps each raw value intact when the caller reuses one buffer for every piece', () => {
+    const bytes = Buffer.from(tricky);
+    for (const split of [1, 3, 7, 16]) {
+      const scanner = new JsonScanner({ streamPaths });
+      const reused = Buffer.alloc(split);
+      const raws: string[] = [];
+      for (let i = 0; i < bytes.length; i += split) {
+        const length = bytes.copy(reused, 0, i, i + split);
+        // Raw bytes are read while handling the piece, as scan-file's consumers do; the next copy overwrites the buffer.
+        for (const event of scanner.push(reused.subarray(0, length))) if (event.type === 'item' || event.type === 'value') raws.push(event.raw.toString());
+      }
+      scanner.end();
+      const expected = scan(tricky).flatMap((e) => (e.type === 'item' || e.type === 'value' ? [e.raw.toString()] : []));
+      expect(raws).toEqual(expected);
+    }
+  });
+
+  it('cuts items out without parsing them when asked, with the same bytes', () => {
+    const scanner = new JsonScanner({ streamPaths, parseItems: false });
+    const items = [...scanner.push(Buffer.from(tricky)), ...scanner.end()].filter((e) => e.type === 'item');
+    expect(items.map((e) => e.type === 'item' && [e.value, e.raw.toString()])).toEqual([
+      [undefined, JSON.stringify({ id: 's0', note: 'a\\"b' })],
+      [undefined, JSON.stringify({ id: 's1', nested: { list: [1, [2, { x: '}' }]] } })],
+      [undefined, JSON.stringify({ id: 'v0' })],
+    ]);
+  });
+
   it('gives the same events for pretty-printed input', () => {
     expect(summarize(scan(JSON.stringify(JSON.parse(tricky), null, 2), 5))).toEqual(summarize(scan(tricky)));
   });
