@@ -6,15 +6,19 @@
  *   validation by checksum, cutover);
  * - a raw `COPY FROM STDIN (FORMAT csv)` of the same files into a table of text columns with no
  *   constraints or indexes (the database's limit), and the ratio to it (target ≥ 0.5);
+ * - the loaded rows, already in binary form, copied into a table with run_samples' key and index:
+ *   the ceiling for any loader of the real table (as many streams as `--concurrency`), and its ratio
+ *   to the raw COPY;
  * - single-row INSERTs into run_samples in one transaction on a sample of lines, extrapolated to all
  *   lines, and the ratio of the migration to it (target ≥ 30).
  * Broken lines are off by default (`--bad-rate`), since the raw COPY baseline stops at the first one.
  */
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse/sync';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { csvScope } from '../activities/csv-to-runs/options';
 import { listLogFiles } from '../activities/csv-to-runs/inventory';
 import { mapHeader } from '../src/csv-runs/header-map';
@@ -68,6 +72,10 @@ export default async function bench(args: Record<string, string>): Promise<Bench
     await worker.stop();
     if (progress.phase !== 'completed') throw new Error(`migration ended in phase ${progress.phase}: ${JSON.stringify(progress.recentErrors)}`);
 
+    // The table's own limit: the loaded rows, already in binary COPY form, copied into a table with
+    // run_samples' primary key and index. No loader of this table can go faster on this machine.
+    const indexed = await indexedTableCopy(pool, concurrency);
+
     // Single-row INSERTs, one transaction, on a sample of the first file's lines.
     const insertSeconds = await singleRowInserts(pool, paths[0], sample);
     const insertRate = Math.min(sample, seeded.lines) / insertSeconds;
@@ -75,6 +83,7 @@ export default async function bench(args: Record<string, string>): Promise<Bench
     const figures: Figure[] = [
       { name: 'raw COPY FROM STDIN (csv, no constraints)', value: seeded.lines / rawSeconds, unit: 'lines/s', note: `${rawSeconds.toFixed(1)} s` },
       { name: 'single-row INSERT (one transaction)', value: insertRate, unit: 'lines/s', note: `${Math.min(sample, seeded.lines)} lines measured; all lines would take ${(seeded.lines / insertRate).toFixed(0)} s` },
+      { name: 'binary COPY into a table like run_samples (its key and index)', value: indexed.rows / indexed.seconds, unit: 'lines/s', baseline: 'raw COPY FROM STDIN (csv, no constraints)', note: `${indexed.rows} rows already in binary form, ${concurrency} stream(s), ${indexed.seconds.toFixed(1)} s: the ceiling for any loader of this table` },
       { name: 'migration through Temporal (with validation)', value: seeded.lines / migrateSeconds, unit: 'lines/s', baseline: 'raw COPY FROM STDIN (csv, no constraints)', target: { atLeast: 0.5 }, note: `${migrateSeconds.toFixed(1)} s, ${progress.counters.unitsDone} units` },
       { name: 'migration vs single-row INSERT', value: seeded.lines / migrateSeconds, unit: 'lines/s', baseline: 'single-row INSERT (one transaction)', target: { atLeast: 30 } },
     ];
@@ -87,6 +96,42 @@ export default async function bench(args: Record<string, string>): Promise<Bench
 async function readFirstLine(file: string): Promise<string> {
   const text = (await readFile(file)).subarray(0, 4096).toString('utf8');
   return text.replace(/^\uFEFF/, '').split(/\r?\n/)[0];
+}
+
+/**
+ * Times a binary COPY of every run_samples row (read out beforehand) into an empty table with the
+ * same key and index, over `streams` connections at once (as many as the migration's concurrency).
+ */
+async function indexedTableCopy(pool: import('pg').Pool, streams: number): Promise<{ rows: number; seconds: number }> {
+  const columns = 'run_id, recorded_at, t1_feed, t2_mid, t3_nozzle, t_motor, target_z1, target_z2, pwr_z1_pct, pwr_z2_pct, rpm_main, rpm_feed';
+  const parts: Buffer[][] = [];
+  for (let k = 0; k < streams; k++) {
+    const client = await pool.connect();
+    try {
+      const chunks: Buffer[] = [];
+      const sql = `COPY (SELECT ${columns} FROM public.run_samples WHERE id % ${streams} = ${k} ORDER BY id) TO STDOUT (FORMAT binary)`;
+      for await (const chunk of client.query(copyTo(sql)) as AsyncIterable<Buffer>) chunks.push(chunk);
+      parts.push(chunks);
+    } finally {
+      client.release();
+    }
+  }
+  await pool.query('CREATE TABLE bench_indexed (LIKE public.run_samples INCLUDING ALL)');
+  const started = performance.now();
+  await Promise.all(parts.map(async (chunks) => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await pipeline(Readable.from(chunks), client.query(copyFrom(`COPY bench_indexed (${columns}) FROM STDIN (FORMAT binary)`)));
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+  }));
+  const seconds = (performance.now() - started) / 1000;
+  const rows = (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM bench_indexed')).rows[0].n;
+  await pool.query('DROP TABLE bench_indexed');
+  return { rows, seconds };
 }
 
 async function singleRowInserts(pool: import('pg').Pool, file: string, sample: number): Promise<number> {
