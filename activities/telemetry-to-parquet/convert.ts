@@ -76,6 +76,7 @@ export async function convertSession(run: StepRun, unit: UnitRow): Promise<UnitO
   let written: number[] = [];
   let samplesIn = 0;
   let samplesQuarantined = 0;
+  let bytesIn = 0;
   const pool = run.deps.db.pool;
   const result = await writeSessionFile(file, channels, {
     async *laps() {
@@ -83,9 +84,11 @@ export async function convertSession(run: StepRun, unit: UnitRow): Promise<UnitO
       written = [];
       samplesIn = 0;
       samplesQuarantined = 0;
+      bytesIn = 0;
       for await (const source of streamSourceLaps(pool, sessionId)) {
         const verdict = checkLap(source, channels, duplicates);
         samplesIn += verdict.samples;
+        bytesIn += source.bytes;
         if (!verdict.ok) {
           samplesQuarantined += verdict.samples;
           quarantined.push({ unitKey: unit.key, recordRef: `session ${sessionId} lap ${source.lapNumber} (lap_telemetry id ${source.id})`, code: verdict.code, reason: verdict.reason });
@@ -117,6 +120,7 @@ export async function convertSession(run: StepRun, unit: UnitRow): Promise<UnitO
     recordsRead: samplesIn,
     recordsWritten: result.rows,
     recordsRejected: samplesQuarantined,
+    bytesRead: bytesIn,
     bytesWritten: result.bytes,
     checksum: result.sha256,
     detail: {

@@ -17,6 +17,8 @@ export interface SourceLap {
   readonly lapNumber: number;
   readonly standard: ReadonlyMap<string, SourceArray>;
   readonly aux: readonly { readonly id: number; readonly name: string; readonly data: SourceArray }[];
+  /** Bytes of the lap's row and channel rows as PostgreSQL sent them (binary COPY fields). */
+  readonly bytes: number;
 }
 
 export interface OrphanChannel {
@@ -107,12 +109,14 @@ export async function* streamSourceLaps(pool: pg.Pool, sessionId: number): Async
       const standard = new Map<string, SourceArray>();
       standardChannels.forEach((name, i) => standard.set(name, float8Array(f[3 + i])));
       const channels: { id: number; name: string; data: SourceArray }[] = [];
+      let bytes = fieldBytes(f);
       while (!pending.done && int4(pending.value[0]) === id) {
         const a = pending.value;
         channels.push({ id: int4(a[1])!, name: text(a[2])!, data: float8Array(a[3]) });
+        bytes += fieldBytes(a);
         pending = await aux.next();
       }
-      yield { id, lapId: int4(f[1]), lapNumber: int4(f[2])!, standard, aux: channels };
+      yield { id, lapId: int4(f[1]), lapNumber: int4(f[2])!, standard, aux: channels, bytes };
     }
     // Drain what is left so both connections go back to the pool clean.
     while (!pending.done) pending = await aux.next();
@@ -122,6 +126,12 @@ export async function* streamSourceLaps(pool: pg.Pool, sessionId: number): Async
     lapClient.release(!finished);
     auxClient.release(!finished);
   }
+}
+
+function fieldBytes(fields: readonly (Buffer | null)[]): number {
+  let n = 0;
+  for (const field of fields) n += field?.length ?? 0;
+  return n;
 }
 
 export interface SourceChecksums {

@@ -17,8 +17,9 @@ export function summaryTable(outcomes: readonly DemoOutcome[]): string {
         p.kind,
         `${c.unitsDone + c.unitsSkipped}/${c.unitsTotal}`,
         String(c.recordsWritten),
-        formatBytes(c.bytesRead),
-        formatBytes(c.bytesWritten),
+        // A kind that reads rows rather than bytes (sync-data) reports none: shown as "–", not "0 B".
+        c.bytesRead > 0 ? formatBytes(c.bytesRead) : '–',
+        c.bytesWritten > 0 ? formatBytes(c.bytesWritten) : '–',
         c.bytesRead > 0 && c.bytesWritten > 0 ? `${((c.bytesWritten / c.bytesRead) * 100).toFixed(0)}%` : '–',
         String(c.recordsRejected),
         `${seconds.toFixed(1)} s`,

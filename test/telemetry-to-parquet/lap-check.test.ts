@@ -8,7 +8,7 @@ function lap(over: { time?: SourceArray | null; speed?: SourceArray | null; aux?
   const standard = new Map<string, SourceArray | null>(standardChannels.map((c) => [c, null]));
   standard.set('time', over.time === undefined ? arr([0, 1, 2]) : over.time);
   standard.set('speed', over.speed === undefined ? arr([10, 11, 12]) : over.speed);
-  return { id: 99, lapId: 5, lapNumber: over.lapNumber ?? 3, standard: standard as SourceLap['standard'], aux: over.aux ?? [] };
+  return { id: 99, lapId: 5, lapNumber: over.lapNumber ?? 3, standard: standard as SourceLap['standard'], aux: over.aux ?? [], bytes: 0 };
 }
 const channels = fileChannels(['oil_temp']);
 const none = new Set<number>();

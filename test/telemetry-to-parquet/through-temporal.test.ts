@@ -103,7 +103,10 @@ it('rollback after the workflow has closed restores the rows byte-identical (sam
 it('a re-run of a finished migration finds nothing to do and changes nothing', async () => {
   const ids = await seed(1, 2, 200, 13);
   await withWorker(async () => {
-    expect((await (await start(ids, { requireApproval: false })).result()).progress.phase).toBe('completed');
+    const first = (await (await start(ids, { requireApproval: false })).result()).progress;
+    expect(first.phase).toBe('completed');
+    // Bytes in: what PostgreSQL sent for 2 laps of 200 samples (at least the 8-byte time values).
+    expect(first.counters.bytesRead).toBeGreaterThan(2 * 200 * 8);
     const file = path.join(outDir, `${ids[0]}.parquet`);
     const mtime = (await import('node:fs')).statSync(file).mtimeMs;
     const again = (await (await start(ids)).result()).progress;
