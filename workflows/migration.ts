@@ -371,6 +371,8 @@ export async function migrationWorkflow(input: MigrationInput, carried?: Migrati
           }
           if (state.counters.unitsTotal === 0) {
             noteError('NOTHING_TO_DO', 'inventory found nothing to migrate: everything in scope is already migrated');
+            // A kind whose prepare records each run (sync-data's migration_runs) records this one too.
+            if (!state.options.dryRun && state.optionalSteps?.includes('prepare') && patched('prepare-when-nothing-to-do')) await runGlobal('prepare');
             state.stage = 'done';
             continue;
           }

@@ -13,6 +13,7 @@ import { mutateSampleData, seedSampleData } from '../../src/sync-data/sample-dat
 import type { SourceRow } from '../../src/sync-data/source-rows';
 import { transformRecord } from '../../src/sync-data/transform-record';
 import { openTestContext, type TestContext } from '../support/harness';
+import { recordHistoryIfAsked } from '../support/record-history';
 import { spawnWorkerProcess } from '../support/worker-process';
 import { count, kind, syncDataChecksum } from './drive-kind';
 
@@ -67,9 +68,17 @@ describe('runs through the engine', () => {
     expect(run.status).toBe('completed');
     expect(run.created + run.rejected).toBe(await sourceCount());
     const sum = await syncDataChecksum(t);
-    const again = await runMigration(t.client, request({ recordsPerUnit: 25 }));
+    const runsBefore = await count(t, 'SELECT count(*) AS n FROM public.migration_runs');
+    const againHandle = await startMigration(t.client, request({ recordsPerUnit: 25 }));
+    const again = await againHandle.result();
+    await recordHistoryIfAsked(t.client, againHandle.workflowId, 'nothing-to-do-recorded-by-prepare');
     expect(again.progress.counters.unitsTotal).toBe(0);
     expect(await syncDataChecksum(t)).toBe(sum);
+    // Every run is recorded, one that found nothing too.
+    expect(await count(t, 'SELECT count(*) AS n FROM public.migration_runs')).toBe(runsBefore + 1);
+    const empty = await latestRun();
+    expect(empty.status).toBe('completed');
+    expect([empty.created, empty.updated, empty.skipped, empty.rejected, empty.deleted]).toEqual([0, 0, 0, 0, 0]);
   });
 
   it('after a mutation the incremental run updates exactly the changed records', async () => {
