@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- telemetry-to-parquet [--sessions 20 --laps 50 --samples 5000 --seed 1]`
+ * `npm run bench -- telemetry-to-parquet [--sessions 20 --laps 50 --samples 5000 --seed 1 --concurrency 2 --batch 1]`
  * (default 5,000,000 samples). Prints, from one run: (a) the raw limit: the same rows read with
  * binary COPY and decoded; (b) the migration through Temporal: convert phase and whole run
  * (with validation and cutover); (c) the same data written by DuckDB (parquet, zstd, all DOUBLE)
@@ -19,6 +19,8 @@ import type { BenchResult, Figure } from './support/report';
 
 export default async function bench(args: Record<string, string>): Promise<BenchResult> {
   const p = { sessions: Number(args.sessions ?? 20), laps: Number(args.laps ?? 50), samples: Number(args.samples ?? 5000), seed: Number(args.seed ?? 1) };
+  const concurrency = Number(args.concurrency ?? 2);
+  const batchSize = Number(args.batch ?? 1);
   const services = await startBenchServices();
   try {
     const pool = services.db.pool;
@@ -61,7 +63,7 @@ export default async function bench(args: Record<string, string>): Promise<Bench
     let peakRss = idleRss;
     const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 20);
     t0 = performance.now();
-    const handle = await startMigration(services.client, { kind: 'telemetry-to-parquet', scope: 'all', taskQueue: services.config.temporal.taskQueue, options: defaultOptions({ batchSize: 1, throttle: { concurrency: 2 } }) });
+    const handle = await startMigration(services.client, { kind: 'telemetry-to-parquet', scope: 'all', taskQueue: services.config.temporal.taskQueue, options: defaultOptions({ batchSize, throttle: { concurrency } }) });
     // When each phase was first seen (polled every 100 ms): where the time goes.
     const phaseStarts: [string, number][] = [];
     let convertSeconds = 0;
@@ -105,7 +107,7 @@ export default async function bench(args: Record<string, string>): Promise<Bench
       { name: 'Ferry parquet size vs DuckDB', value: ourBytes, unit: 'bytes', baseline: 'DuckDB parquet zstd size', target: { atMost: 1 } },
       { name: 'worker peak RSS above idle', value: peakRss - idleRss, unit: 'bytes', note: `idle ${idleRss} bytes; sampled every 20 ms during the migration (worker in this process)` },
     ];
-    return { name: 'telemetry-to-parquet', parameters: { ...p, totalSamples: total }, figures };
+    return { name: 'telemetry-to-parquet', parameters: { ...p, concurrency, batchSize, totalSamples: total }, figures };
   } finally {
     await services.stop();
   }
