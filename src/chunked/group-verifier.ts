@@ -70,19 +70,19 @@ export class GroupVerifier {
   /** How many items the chunk files hold, once the original's array has ended. */
   async finish(): Promise<number> {
     if (this.fast && this.pending.count > 0) await this.switchToItems(await this.deps.read(this.entries[this.chunk + 1]));
-    while (this.chunk + 1 < this.entries.length) await this.takeChunk(await this.deps.read(this.entries[this.chunk + 1]));
+    while (this.chunk + 1 < this.entries.length) this.takeChunk(await this.deps.read(this.entries[this.chunk + 1]));
     return this.end;
   }
 
   /** The next chunk (already read) did not settle by checksum: compare its pending items one by one. */
   private async switchToItems(loaded: LoadedChunk | undefined): Promise<void> {
     this.fast = false;
-    await this.takeChunk(loaded);
+    this.takeChunk(loaded);
     for (let i = 0; i < this.pending.count; i++) await this.compareOne(this.pendingFrom + i, this.pending.item(i));
     this.pending.reset();
   }
 
-  private async takeChunk(loaded: LoadedChunk | undefined): Promise<void> {
+  private takeChunk(loaded: LoadedChunk | undefined): void {
     this.chunk++;
     this.items = (loaded && this.deps.parse(this.entries[this.chunk], loaded)) ?? [];
     this.base = this.end;
@@ -92,7 +92,7 @@ export class GroupVerifier {
   private async compareOne(index: number, raw: Buffer): Promise<void> {
     while (index >= this.end) {
       if (this.chunk + 1 >= this.entries.length) return; // past the copy's end: reported once, as a count mismatch
-      await this.takeChunk(await this.deps.read(this.entries[this.chunk + 1]));
+      this.takeChunk(await this.deps.read(this.entries[this.chunk + 1]));
     }
     this.deps.compare(index, this.deps.parseOriginal(index, raw), this.items[index - this.base]);
   }
