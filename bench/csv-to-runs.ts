@@ -21,7 +21,7 @@ import { parse } from 'csv-parse/sync';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { csvScope } from '../activities/csv-to-runs/options';
 import { listLogFiles } from '../activities/csv-to-runs/inventory';
-import { mapHeader } from '../src/csv-runs/header-map';
+import { mapHeader, sampleColumns } from '../src/csv-runs/header-map';
 import { seedLogs } from '../src/csv-runs/seed-logs';
 import { formatMicros, parseTimestampMicros } from '../src/csv-runs/timestamp';
 import { runMigration } from '../src/engine/client';
@@ -103,13 +103,12 @@ async function readFirstLine(file: string): Promise<string> {
  * same key and index, over `streams` connections at once (as many as the migration's concurrency).
  */
 async function indexedTableCopy(pool: import('pg').Pool, streams: number): Promise<{ rows: number; seconds: number }> {
-  const columns = 'run_id, recorded_at, t1_feed, t2_mid, t3_nozzle, t_motor, target_z1, target_z2, pwr_z1_pct, pwr_z2_pct, rpm_main, rpm_feed';
   const parts: Buffer[][] = [];
   for (let k = 0; k < streams; k++) {
     const client = await pool.connect();
     try {
       const chunks: Buffer[] = [];
-      const sql = `COPY (SELECT ${columns} FROM public.run_samples WHERE id % ${streams} = ${k} ORDER BY id) TO STDOUT (FORMAT binary)`;
+      const sql = `COPY (SELECT ${sampleColumns} FROM public.run_samples WHERE id % ${streams} = ${k} ORDER BY id) TO STDOUT (FORMAT binary)`;
       for await (const chunk of client.query(copyTo(sql)) as AsyncIterable<Buffer>) chunks.push(chunk);
       parts.push(chunks);
     } finally {
@@ -122,7 +121,7 @@ async function indexedTableCopy(pool: import('pg').Pool, streams: number): Promi
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      await pipeline(Readable.from(chunks), client.query(copyFrom(`COPY bench_indexed (${columns}) FROM STDIN (FORMAT binary)`)));
+      await pipeline(Readable.from(chunks), client.query(copyFrom(`COPY bench_indexed (${sampleColumns}) FROM STDIN (FORMAT binary)`)));
       await client.query('COMMIT');
     } finally {
       client.release();
@@ -148,7 +147,7 @@ async function singleRowInserts(pool: import('pg').Pool, file: string, sample: n
       const micros = parseTimestampMicros(fields[header.timestamp]);
       const values = header.readings.map((i) => (i < 0 || fields[i] === '' || !Number.isFinite(+fields[i]) ? null : +fields[i]));
       await client.query(
-        `INSERT INTO public.run_samples (run_id, recorded_at, t1_feed, t2_mid, t3_nozzle, t_motor, target_z1, target_z2, pwr_z1_pct, pwr_z2_pct, rpm_main, rpm_feed)
+        `INSERT INTO public.run_samples (${sampleColumns})
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
         [runId, micros === null ? null : formatMicros(micros), ...values],
       );

@@ -7,18 +7,17 @@
 import type { StepRun, UnitRow } from '../../src/engine/kind';
 import type { UnitOutcome } from '../../src/engine/types';
 import { findBackup, listBackupFiles, writeBackup } from '../../src/chunked/backup-file';
-import { exists, fsyncDir } from '../../src/chunked/durable-fs';
+import { exists } from '../../src/chunked/durable-fs';
 import { assertSessionId } from '../../src/chunked/session-id';
 import { monolithicPath } from '../../src/chunked/session-layout';
-import { mapConcurrent, unitConcurrency } from './concurrency';
+import { mapConcurrentSyncing, unitConcurrency } from './concurrency';
 import { settingsOf } from './settings';
 import { outcomeOfError } from './unit-errors';
 
 export async function backup(run: StepRun, units: readonly UnitRow[]): Promise<UnitOutcome[]> {
   const settings = settingsOf(run.deps.config, run.options.filters);
   const listed = await listBackupFiles(settings.root);
-  let wrote = false;
-  const outcomes = await mapConcurrent(units, unitConcurrency, async (unit): Promise<UnitOutcome> => {
+  return mapConcurrentSyncing(units, unitConcurrency, async (unit, changed): Promise<UnitOutcome> => {
     try {
       const id = assertSessionId(unit.key);
       if (!(await exists(monolithicPath(settings.root, id)))) {
@@ -27,7 +26,7 @@ export async function backup(run: StepRun, units: readonly UnitRow[]): Promise<U
       let info = await findBackup(settings.root, id, run.migrationId, listed);
       if (!info) {
         info = await writeBackup({ root: settings.root, id, migrationId: run.migrationId, retentionDays: settings.retentionDays, syncFolder: false });
-        wrote = true;
+        changed(settings.root);
       }
       return {
         key: unit.key, status: 'done', bytesRead: info.header.originalBytes, bytesWritten: info.header.originalBytes, checksum: info.header.originalSha256,
@@ -41,6 +40,4 @@ export async function backup(run: StepRun, units: readonly UnitRow[]): Promise<U
       return outcome;
     }
   });
-  if (wrote) await fsyncDir(settings.root);
-  return outcomes;
 }

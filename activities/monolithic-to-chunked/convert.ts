@@ -10,11 +10,10 @@ import type { StepRun, UnitRow } from '../../src/engine/kind';
 import type { UnitOutcome } from '../../src/engine/types';
 import { FerryError } from '../../src/errors';
 import { ownBackup } from '../../src/chunked/backup-file';
-import { fsyncDir } from '../../src/chunked/durable-fs';
 import { stagingRoot } from '../../src/chunked/session-layout';
 import { writeChunkedSession } from '../../src/chunked/chunked-writer';
 import { withSessionLock } from '../../src/chunked/session-lock';
-import { mapConcurrent, unitConcurrency } from './concurrency';
+import { mapConcurrentSyncing, unitConcurrency } from './concurrency';
 import { settingsOf } from './settings';
 import { notReady, outcomeOfError } from './unit-errors';
 
@@ -23,8 +22,7 @@ const badInput = new Set(['INVALID_JSON', 'MALFORMED_SESSION']);
 export async function convert(run: StepRun, units: readonly UnitRow[]): Promise<UnitOutcome[]> {
   const settings = settingsOf(run.deps.config, run.options.filters);
   const backups = await run.ledger('backup', units.map((u) => u.key));
-  let renamed = false;
-  const outcomes = await mapConcurrent(units, unitConcurrency, async (unit): Promise<UnitOutcome> => {
+  return mapConcurrentSyncing(units, unitConcurrency, async (unit, changed): Promise<UnitOutcome> => {
     const skip = notReady(unit.key, 'backup', backups.get(unit.key));
     if (skip) return skip;
     const id = unit.key;
@@ -35,7 +33,10 @@ export async function convert(run: StepRun, units: readonly UnitRow[]): Promise<
           onProgress: (bytesRead) => run.heartbeat({ session: id, bytesRead }),
         }),
       );
-      if (result.status === 'written') renamed = true;
+      if (result.status === 'written') {
+        changed(settings.root);
+        changed(stagingRoot(settings.root));
+      }
       const manifest = result.metadata.manifest;
       return {
         key: id, status: 'done', recordsRead: result.records, recordsWritten: result.records, bytesRead: result.bytesRead, bytesWritten: result.bytesWritten,
@@ -56,9 +57,4 @@ export async function convert(run: StepRun, units: readonly UnitRow[]): Promise<
       return outcomeOfError(id, error);
     }
   });
-  if (renamed) {
-    await fsyncDir(settings.root);
-    await fsyncDir(stagingRoot(settings.root));
-  }
-  return outcomes;
 }

@@ -8,11 +8,11 @@ import { rm, stat } from 'node:fs/promises';
 import type { StepRun, UnitRow } from '../../src/engine/kind';
 import type { UnitOutcome } from '../../src/engine/types';
 import { ownBackup } from '../../src/chunked/backup-file';
-import { exists, fsyncDir } from '../../src/chunked/durable-fs';
+import { exists } from '../../src/chunked/durable-fs';
 import { monolithicPath } from '../../src/chunked/session-layout';
 import { withSessionLock } from '../../src/chunked/session-lock';
 import { readMetadata } from '../../src/chunked/session-reader';
-import { mapConcurrent, unitConcurrency } from './concurrency';
+import { mapConcurrentSyncing, unitConcurrency } from './concurrency';
 import { settingsOf } from './settings';
 import { notReady, outcomeOfError } from './unit-errors';
 
@@ -22,8 +22,7 @@ export async function cutover(run: StepRun, units: readonly UnitRow[]): Promise<
   const validated = await run.ledger('validate', keys);
   const converted = await run.ledger('convert', keys);
   const backedUp = await run.ledger('backup', keys);
-  let removed = false;
-  const outcomes = await mapConcurrent(units, unitConcurrency, async (unit): Promise<UnitOutcome> => {
+  return mapConcurrentSyncing(units, unitConcurrency, async (unit, changed): Promise<UnitOutcome> => {
     const skip = notReady(unit.key, 'validate', validated.get(unit.key));
     if (skip) return skip;
     const id = unit.key;
@@ -43,13 +42,11 @@ export async function cutover(run: StepRun, units: readonly UnitRow[]): Promise<
           return { key: id, status: 'failed', error: { code: 'BACKUP_MISSING', message: `Session "${id}" has no backup of the document it was converted from; cutover would make rollback impossible` } };
         }
         await rm(original);
-        removed = true;
+        changed(settings.root);
         return { key: id, status: 'done', detail: { backupFile: backup.file } };
       });
     } catch (error) {
       return outcomeOfError(id, error);
     }
   });
-  if (removed) await fsyncDir(settings.root);
-  return outcomes;
 }

@@ -11,6 +11,9 @@ export const readingColumns = [
   't1_feed', 't2_mid', 't3_nozzle', 't_motor', 'target_z1', 'target_z2', 'pwr_z1_pct', 'pwr_z2_pct', 'rpm_main', 'rpm_feed',
 ] as const;
 export type ReadingColumn = (typeof readingColumns)[number];
+
+/** The columns of a run_samples row as the loader writes it and validation reads it back. */
+export const sampleColumns = ['run_id', 'recorded_at', ...readingColumns].join(', ');
 export type TargetColumn = 'recorded_at' | ReadingColumn | 'level' | 'message';
 
 const aliases: Readonly<Record<string, TargetColumn>> = {

@@ -12,11 +12,12 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { FerryError } from '../errors';
 import { readLines, type CsvRange } from './csv-source';
+import { sampleColumns } from './header-map';
 import { insertSegment, segmentsOfFile, type IngestedSegment, type NewSegment } from './ingest-ledger';
 import { parseSegment, type SegmentParse } from './parse-segment';
 import { formatMicros } from './timestamp';
 
-export const sampleCopySql = 'COPY public.run_samples (run_id, recorded_at, t1_feed, t2_mid, t3_nozzle, t_motor, target_z1, target_z2, pwr_z1_pct, pwr_z2_pct, rpm_main, rpm_feed) FROM STDIN (FORMAT binary)';
+export const sampleCopySql = `COPY public.run_samples (${sampleColumns}) FROM STDIN (FORMAT binary)`;
 export const eventCopySql = 'COPY public.logger_events (run_id, recorded_at, level, message) FROM STDIN (FORMAT binary)';
 
 export interface IngestRequest {

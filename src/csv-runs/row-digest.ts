@@ -5,10 +5,11 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
+import { sampleColumns } from './header-map';
 
 /** `limit`, when given, keeps only the first rows (a spot check of a segment's first records). */
 export const sampleDigestSql = (where: string, limit?: number) =>
-  `COPY (SELECT run_id, recorded_at, t1_feed, t2_mid, t3_nozzle, t_motor, target_z1, target_z2, pwr_z1_pct, pwr_z2_pct, rpm_main, rpm_feed
+  `COPY (SELECT ${sampleColumns}
    FROM public.run_samples WHERE ${where} ORDER BY id${limitClause(limit)}) TO STDOUT (FORMAT binary)`;
 export const eventDigestSql = (where: string, limit?: number) =>
   `COPY (SELECT run_id, recorded_at, level, message FROM public.logger_events WHERE ${where} ORDER BY id${limitClause(limit)}) TO STDOUT (FORMAT binary)`;
