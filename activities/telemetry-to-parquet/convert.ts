@@ -2,6 +2,8 @@
  * convert: per session, streams the laps out of PostgreSQL and writes `<outDir>/<id>.parquet`
  * atomically (temporary name, then rename), one row group per lap. Bad laps are quarantined (see
  * lap-check.ts) and stay in the database; orphaned auxiliary channels are reported and kept.
+ * Each written lap must be at the row versions backup saw (else SOURCE_CHANGED, nothing written);
+ * its content digest, taken from the bytes PostgreSQL sent, is recorded for validate.
  * Re-running rewrites the file from the source, so a crash mid-session leaves no partial file.
  */
 import { access, readdir, rm } from 'node:fs/promises';
@@ -11,7 +13,8 @@ import type { UnitOutcome } from '../../src/engine/types';
 import { ParquetSessionReader } from '../../src/telemetry/session-reader';
 import { writeSessionFile } from '../../src/telemetry/session-file';
 import { sessionFilePath } from '../../src/telemetry/parquet-store';
-import { checkLap, fileChannels } from './lap-check';
+import { checkLap, fileChannels, packLap } from './lap-check';
+import { backupVersions, type ConvertedLap } from './ledger-detail';
 import { outDirOf, sessionIdOf } from './options';
 import { streamSourceLaps, surveySession } from './source';
 
@@ -19,9 +22,17 @@ export const writerKey = 'ferry.migration_id';
 export const sourceKey = 'ferry.source';
 
 export async function convertUnits(run: StepRun, units: readonly UnitRow[]): Promise<UnitOutcome[]> {
+  const backups = await run.ledger('backup', units.map((u) => u.key));
   const out: UnitOutcome[] = [];
-  for (const unit of units) out.push(await convertSession(run, unit));
+  for (const unit of units) out.push(await convertSession(run, unit, backupVersions(backups.get(unit.key)?.detail)));
   return out;
+}
+
+/** A lap read at other row versions than backup saw: the source changed in between. */
+class SourceChanged extends Error {
+  constructor(readonly lapNumber: number, readonly id: number) {
+    super(`lap ${lapNumber} (lap_telemetry id ${id}) changed after backup (its row versions differ)`);
+  }
 }
 
 /** Quarantines every lap of a session whose id cannot name a file (0 or negative). */
@@ -61,7 +72,7 @@ export async function removeStrayTemps(dir: string, sessionId: number): Promise<
   for (const name of names) if (name.startsWith(`.${sessionId}.parquet.`) && name.endsWith('.tmp')) await rm(path.join(dir, name), { force: true });
 }
 
-export async function convertSession(run: StepRun, unit: UnitRow): Promise<UnitOutcome> {
+export async function convertSession(run: StepRun, unit: UnitRow, versions: ReadonlyMap<number, string>): Promise<UnitOutcome> {
   const sessionId = sessionIdOf(unit.key);
   if (sessionId <= 0) return rejectInvalidSession(run, unit, sessionId);
   const file = sessionFilePath(outDirOf(run), sessionId);
@@ -73,12 +84,14 @@ export async function convertSession(run: StepRun, unit: UnitRow): Promise<UnitO
   const channels = fileChannels(survey.auxiliaryChannels);
   const duplicates = new Set(survey.duplicateLapNumbers);
   let quarantined: QuarantineEntry[] = [];
-  let written: number[] = [];
+  // [lap number, lap_telemetry id, row version] of each written lap; its digest comes from the writer.
+  let written: [number, number, string][] = [];
   let samplesIn = 0;
   let samplesQuarantined = 0;
   let bytesIn = 0;
   const pool = run.deps.db.pool;
-  const result = await writeSessionFile(file, channels, {
+  const write = () => writeSessionFile(file, channels, {
+    handsOverLaps: true,
     async *laps() {
       quarantined = [];
       written = [];
@@ -94,8 +107,10 @@ export async function convertSession(run: StepRun, unit: UnitRow): Promise<UnitO
           quarantined.push({ unitKey: unit.key, recordRef: `session ${sessionId} lap ${source.lapNumber} (lap_telemetry id ${source.id})`, code: verdict.code, reason: verdict.reason });
           continue;
         }
-        written.push(source.id);
-        yield { lap: verdict.lap, absent: verdict.absent };
+        // A lap backup did not see (inserted since) counts as changed too.
+        if (versions.size > 0 && versions.get(source.id) !== source.version) throw new SourceChanged(source.lapNumber, source.id);
+        written.push([source.lapNumber, source.id, source.version]);
+        yield { lap: packLap(source, channels, verdict.samples), absent: verdict.absent };
       }
     },
   }, {
@@ -105,6 +120,13 @@ export async function convertSession(run: StepRun, unit: UnitRow): Promise<UnitO
     auxiliaryChannels: channels.slice(12),
     extra: { [writerKey]: run.migrationId, [sourceKey]: 'postgres:lap_telemetry+telemetry_channels' },
   }, (lapNumber, rows) => run.heartbeat({ session: sessionId, lap: lapNumber, rows }));
+  let result: Awaited<ReturnType<typeof write>>;
+  try {
+    result = await write();
+  } catch (error) {
+    if (!(error instanceof SourceChanged)) throw error;
+    return { key: unit.key, status: 'failed', error: { code: 'SOURCE_CHANGED', message: `session ${sessionId}: ${error.message}; nothing was written — roll back and start the migration again` } };
+  }
   for (const o of survey.orphans) {
     quarantined.push({
       unitKey: unit.key, recordRef: `session ${sessionId} telemetry_channels id ${o.id}`, code: 'AUX_ORPHANED',
@@ -124,7 +146,7 @@ export async function convertSession(run: StepRun, unit: UnitRow): Promise<UnitO
     bytesWritten: result.bytes,
     checksum: result.sha256,
     detail: {
-      file, bytes: result.bytes, sha256: result.sha256, laps: result.laps, lapIds: written,
+      file, bytes: result.bytes, sha256: result.sha256, laps: written.map(([lap, id, version], i): ConvertedLap => [lap, id, version, result.lapDigests[i]!]),
       quarantinedLaps: quarantined.length - survey.orphans.length, orphanChannelIds: survey.orphans.map((o) => o.id),
       samplesIn, samplesWritten: result.rows, samplesQuarantined,
       decimalColumns: result.plan.filter((c) => c.encoding === 'decimal').map((c) => `${c.name}:${c.scale}`), restarts: result.restarts,

@@ -7,9 +7,9 @@
 import type { StepRun, UnitRow } from '../../src/engine/kind';
 import type { UnitOutcome } from '../../src/engine/types';
 import { archiveAndDelete, readManifest } from './archive';
+import { backupVersions, convertedLapIds, convertedLaps } from './ledger-detail';
 import { archiveDirOf, sessionIdOf } from './options';
 import { lapVersionSql } from './source';
-
 
 export async function cutoverUnits(run: StepRun, units: readonly UnitRow[]): Promise<UnitOutcome[]> {
   const keys = units.map((u) => u.key);
@@ -24,9 +24,11 @@ export async function cutoverUnits(run: StepRun, units: readonly UnitRow[]): Pro
       out.push({ key: unit.key, status: 'failed', error: { code: 'NOT_VALIDATED', message: `${unit.key} has no validated file; cutover refused` } });
       continue;
     }
-    const lapIds = (conv.detail.lapIds as number[]) ?? [];
-    // Unchanged since backup = same row versions (xmin) of the lap row and its channel rows.
-    const expected = new Map(((backups.get(unit.key)?.detail.laps as [number, number, string, string][]) ?? []).map(([id, , , version]) => [id, version]));
+    const lapIds = convertedLapIds(conv.detail);
+    // Unchanged since backup = same row versions (xmin) of the lap row and its channel rows, the
+    // versions convert read the laps at (it checked them against backup's).
+    const laps = convertedLaps(conv.detail);
+    const expected = laps ? new Map(laps.map(([, id, version]) => [id, version])) : backupVersions(backups.get(unit.key)?.detail);
     const client = await run.deps.db.pool.connect();
     try {
       await client.query('BEGIN');

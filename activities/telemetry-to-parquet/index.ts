@@ -4,7 +4,7 @@
  *
  * Rollback can undo everything it did: before cutover it removes the files this migration wrote;
  * after cutover it restores the archived rows byte-identical (same ids, same arrays) from the
- * gzip'd binary COPY archive and removes the archive and the files. It cannot undo changes others
+ * compressed binary COPY archive and removes the archive and the files. It cannot undo changes others
  * made to the tables meanwhile (cutover refuses rows changed since backup), and it never touches
  * quarantined laps or orphaned channels, which stay in the database throughout.
  */

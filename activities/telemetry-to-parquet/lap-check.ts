@@ -10,11 +10,13 @@
  * NaN and ±Infinity are values like any other and are kept exactly.
  */
 import { lapNumberColumn } from '../../src/telemetry/lap-batch';
+import { decodeFloat8Elements } from '../../src/telemetry/pg-binary-copy';
+import { packRawLap, type RawLap } from '../../src/telemetry/raw-lap';
 import { standardChannels, type ChannelColumn, type LapColumns } from '../../src/telemetry/types';
-import type { SourceLap } from './source';
+import type { SourceArray, SourceLap } from './source';
 
 export type LapVerdict =
-  | { readonly ok: true; readonly lap: LapColumns; readonly absent: string[]; readonly samples: number }
+  | { readonly ok: true; readonly lapNumber: number; readonly absent: string[]; readonly samples: number }
   | { readonly ok: false; readonly code: string; readonly reason: string; readonly samples: number };
 
 const reserved = new Set<string>([...standardChannels, lapNumberColumn]);
@@ -37,11 +39,26 @@ export function checkLap(source: SourceLap, channels: readonly string[], duplica
     if (seen.has(a.name)) return fail('AUX_DUPLICATE_NAME', `auxiliary channel "${a.name}" appears twice in the lap (telemetry_channels id ${a.id})`);
     seen.add(a.name);
   }
+  const present = new Set(arrays.filter(([, a]) => a).map(([name]) => name));
+  return { ok: true, lapNumber: source.lapNumber, absent: channels.filter((name) => !present.has(name)), samples: n };
+}
+
+/** The lap's arrays in `channels` order (null for a NULL or missing array). */
+function arraysOf(source: SourceLap, channels: readonly string[]): SourceArray[] {
+  const aux = new Map(source.aux.map((a) => [a.name, a.data]));
+  return channels.map((name) => source.standard.get(name) ?? aux.get(name) ?? null);
+}
+
+/** A lap checkLap accepted, decoded into columns (`channels` order; absent channels null). */
+export function decodeLap(source: SourceLap, channels: readonly string[], samples: number): LapColumns {
   const map = new Map<string, ChannelColumn | null>();
-  for (const name of channels) map.set(name, null);
-  for (const [name, a] of arrays) if (a) map.set(name, a.column);
-  const absent = channels.filter((name) => map.get(name) === null);
-  return { ok: true, lap: { lapNumber: source.lapNumber, length: n, channels: map }, absent, samples: n };
+  arraysOf(source, channels).forEach((a, i) => map.set(channels[i], a && decodeFloat8Elements(a.elements, a.length)));
+  return { lapNumber: source.lapNumber, length: samples, channels: map };
+}
+
+/** A lap checkLap accepted, packed undecoded for a lap thread (see src/telemetry/raw-lap.ts). */
+export function packLap(source: SourceLap, channels: readonly string[], samples: number): RawLap {
+  return packRawLap(source.lapNumber, samples, arraysOf(source, channels).map((a) => a?.elements ?? null));
 }
 
 /** The session file's channel columns: standard ones, then the auxiliary names that can be columns. */

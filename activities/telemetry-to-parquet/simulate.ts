@@ -9,7 +9,7 @@ import { sessionFilePath } from '../../src/telemetry/parquet-store';
 import { encodeLapFile } from '../../src/telemetry/lap-file-encoder';
 import { widenPlan } from '../../src/telemetry/channel-encoding';
 import { initialPlan } from '../../src/telemetry/session-file';
-import { checkLap, fileChannels } from './lap-check';
+import { checkLap, decodeLap, fileChannels } from './lap-check';
 import { outDirOf, sessionIdOf } from './options';
 import { streamSourceLaps, surveySession } from './source';
 
@@ -31,9 +31,10 @@ export async function simulateUnits(run: StepRun, units: readonly UnitRow[]): Pr
       laps++;
       samples += v.samples;
       if (sampleRows === 0) {
-        const plan = initialPlan(channels).map((c) => widenPlan(c, v.lap.channels.get(c.name) ?? null, v.lap.length));
-        sampleBytes = encodeLapFile(v.lap, plan).length;
-        sampleRows = v.lap.length;
+        const lap = decodeLap(source, channels, v.samples);
+        const plan = initialPlan(channels).map((c) => widenPlan(c, lap.channels.get(c.name) ?? null, lap.length));
+        sampleBytes = encodeLapFile(lap, plan).length;
+        sampleRows = lap.length;
       }
     }
     out.push({

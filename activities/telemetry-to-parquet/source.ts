@@ -1,15 +1,15 @@
 /**
  * Reads the app's telemetry tables for one session: a survey (counts, duplicates, auxiliary names,
  * orphaned channels, source facts), the laps streamed with binary COPY (two streams merged by lap,
- * one lap in memory at a time), and per-lap checksums computed by PostgreSQL.
+ * one lap in memory at a time, each with its row version), and the row versions alone.
  */
-import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import copyStreams from 'pg-copy-streams';
-import { copyBinaryTuples, float8Array, int4, text } from '../../src/telemetry/pg-binary-copy';
+import { copyBinaryTuples, float8ArrayField, int4, text, uint4, type Float8ArrayField } from '../../src/telemetry/pg-binary-copy';
 import { standardChannels } from '../../src/telemetry/types';
 
-export type SourceArray = ReturnType<typeof float8Array>;
+/** A channel's array as read (its header facts and element bytes; decoded later, where needed), or null for NULL. */
+export type SourceArray = Float8ArrayField | null;
 
 export interface SourceLap {
   readonly id: number;
@@ -19,6 +19,8 @@ export interface SourceLap {
   readonly aux: readonly { readonly id: number; readonly name: string; readonly data: SourceArray }[];
   /** Bytes of the lap's row and channel rows as PostgreSQL sent them (binary COPY fields). */
   readonly bytes: number;
+  /** The row versions the lap was read at, in the form of lapVersionSql. */
+  readonly version: string;
 }
 
 export interface OrphanChannel {
@@ -70,31 +72,25 @@ export async function surveySession(pool: pg.Pool, sessionId: number): Promise<S
 }
 
 const lapSql = (sessionId: number) =>
-  `COPY (SELECT id, lap_id, lap_number, ${standardChannels.map((c) => `"${c}"`).join(', ')} FROM lap_telemetry
+  `COPY (SELECT id, lap_id, lap_number, xmin, ${standardChannels.map((c) => `"${c}"`).join(', ')} FROM lap_telemetry
    WHERE session_id = ${sessionId} ORDER BY lap_number, id) TO STDOUT (FORMAT binary)`;
 const auxSql = (sessionId: number) =>
-  `COPY (SELECT t.id, c.id, c.name, c.data FROM telemetry_channels c JOIN lap_telemetry t ON t.lap_id = c.lap_id
+  `COPY (SELECT t.id, c.id, c.name, c.xmin, c.data FROM telemetry_channels c JOIN lap_telemetry t ON t.lap_id = c.lap_id
    WHERE t.session_id = ${sessionId} ORDER BY t.lap_number, t.id, c.id) TO STDOUT (FORMAT binary)`;
+const firstChannelField = 4;
 
-/** Streams the session's laps in (lap_number, id) order, each with its auxiliary channels. */
 /** Bytes each COPY stream may read ahead while a lap is being encoded (bounds memory per session). */
 const readAhead = 4 * 1024 * 1024;
-
-/**
- * Per-lap checksum expression over `lap_telemetry t`: md5 of the row's binary form (every column,
- * exact bytes of each float8) followed by its channel rows' binary forms in id order. Binary
- * send is several times cheaper for PostgreSQL than printing every float as text.
- */
-export const lapChecksumSql = `md5(record_send(t) || coalesce((SELECT string_agg(record_send(c), '\\x'::bytea ORDER BY c.id) FROM telemetry_channels c WHERE c.lap_id = t.lap_id), '\\x'::bytea))`;
 
 /**
  * Per-lap row-version expression over `lap_telemetry t`: the xmin of the row and of each of its
  * channel rows (with ids). Any UPDATE, DELETE or INSERT touching the lap changes it, and reading
  * it never opens the arrays, so cutover can check "unchanged since backup" without another pass
- * over the data.
+ * over the data. streamSourceLaps builds the same text from the xmin columns it reads.
  */
 export const lapVersionSql = `(t.xmin::text || ':' || coalesce((SELECT string_agg(c.id::text || '@' || c.xmin::text, ',' ORDER BY c.id) FROM telemetry_channels c WHERE c.lap_id = t.lap_id), ''))`;
 
+/** Streams the session's laps in (lap_number, id) order, each with its auxiliary channels and row version. */
 export async function* streamSourceLaps(pool: pg.Pool, sessionId: number): AsyncGenerator<SourceLap> {
   if (!Number.isSafeInteger(sessionId)) throw new Error(`session id ${sessionId} is not an integer`);
   const lapClient = await pool.connect();
@@ -107,16 +103,19 @@ export async function* streamSourceLaps(pool: pg.Pool, sessionId: number): Async
     for await (const f of laps) {
       const id = int4(f[0])!;
       const standard = new Map<string, SourceArray>();
-      standardChannels.forEach((name, i) => standard.set(name, float8Array(f[3 + i])));
+      standardChannels.forEach((name, i) => standard.set(name, float8ArrayField(f[firstChannelField + i])));
       const channels: { id: number; name: string; data: SourceArray }[] = [];
+      const versions: string[] = [];
       let bytes = fieldBytes(f);
       while (!pending.done && int4(pending.value[0]) === id) {
         const a = pending.value;
-        channels.push({ id: int4(a[1])!, name: text(a[2])!, data: float8Array(a[3]) });
+        const channelId = int4(a[1])!;
+        channels.push({ id: channelId, name: text(a[2])!, data: float8ArrayField(a[4]) });
+        versions.push(`${channelId}@${uint4(a[3])}`);
         bytes += fieldBytes(a);
         pending = await aux.next();
       }
-      yield { id, lapId: int4(f[1]), lapNumber: int4(f[2])!, standard, aux: channels, bytes };
+      yield { id, lapId: int4(f[1]), lapNumber: int4(f[2])!, standard, aux: channels, bytes, version: `${uint4(f[3])}:${versions.join(',')}` };
     }
     // Drain what is left so both connections go back to the pool clean.
     while (!pending.done) pending = await aux.next();
@@ -134,25 +133,12 @@ function fieldBytes(fields: readonly (Buffer | null)[]): number {
   return n;
 }
 
-export interface SourceChecksums {
-  /** [lap_telemetry id, lap number, md5 of the row and its channels' rows, row version (lapVersionSql)]. */
-  readonly laps: readonly [number, number, string, string][];
-  /** md5 over orphaned channel rows (kept, never moved). */
-  readonly orphans: string;
-  /** sha256 over everything above: the session's fingerprint. */
-  readonly session: string;
-}
+/** [lap_telemetry id, lap number, row version (lapVersionSql)] of every lap of the session. */
+export type LapVersions = readonly (readonly [number, number, string])[];
 
-/** Checksums of the session's source rows, computed by PostgreSQL from each row's binary form (exact for float8). */
-export async function sourceChecksums(pool: pg.Pool, sessionId: number): Promise<SourceChecksums> {
-  const laps = await pool.query<{ id: number; lap_number: number; sum: string; version: string }>(
-    `SELECT t.id, t.lap_number, ${lapChecksumSql} AS sum, ${lapVersionSql} AS version
-     FROM lap_telemetry t WHERE t.session_id = $1 ORDER BY t.lap_number, t.id`, [sessionId]);
-  const orphans = await pool.query<{ sum: string | null }>(
-    `SELECT md5(string_agg(record_send(c), '\\x'::bytea ORDER BY c.id)) AS sum FROM telemetry_channels c JOIN laps l ON l.id = c.lap_id
-     WHERE l.session_id = $1 AND NOT EXISTS (SELECT 1 FROM lap_telemetry t WHERE t.lap_id = c.lap_id)`, [sessionId]);
-  const list = laps.rows.map((r) => [r.id, r.lap_number, r.sum, r.version] as [number, number, string, string]);
-  const orphan = orphans.rows[0]?.sum ?? '';
-  const session = createHash('sha256').update(JSON.stringify([list.map(([id, lap, sum]) => [id, lap, sum]), orphan])).digest('hex');
-  return { laps: list, orphans: orphan, session };
+/** The session's row versions, lap by lap, without reading any array. */
+export async function sourceVersions(pool: pg.Pool, sessionId: number): Promise<LapVersions> {
+  const laps = await pool.query<{ id: number; lap_number: number; version: string }>(
+    `SELECT t.id, t.lap_number, ${lapVersionSql} AS version FROM lap_telemetry t WHERE t.session_id = $1 ORDER BY t.lap_number, t.id`, [sessionId]);
+  return laps.rows.map((r) => [r.id, r.lap_number, r.version] as const);
 }

@@ -1,23 +1,41 @@
 /**
- * One lap encoded as a row group's pages plus its footer facts (pure; runs in an encoder thread
- * or inline). Returns the wider plan instead when a value does not fit the plan it was given.
+ * One lap encoded as a row group's pages plus its footer facts (pure; runs on a lap thread or
+ * inline). A lap whose values do not fit the plan either widens it (`adopt`, for the first lap of
+ * a file, when nothing written depends on the plan yet) or is returned as the wider plan, for the
+ * writer to start the file again. A raw lap (as PostgreSQL sent it) is decoded and digested here.
  */
 import { widenPlan } from './channel-encoding';
 import { footerOf, rowGroupRange, rowGroupsOf } from './parquet-footer';
 import { encodeLapFile } from './lap-file-encoder';
+import { rawLapColumns, rawLapDigest, type RawLap } from './raw-lap';
 import type { ThriftStruct } from './thrift-compact';
 import type { ColumnPlan, LapColumns } from './types';
 
 export type EncodedLap =
   | { readonly widened: readonly ColumnPlan[] }
-  | { readonly pages: Uint8Array; readonly group: ThriftStruct; readonly start: number; readonly footer: ThriftStruct };
+  | {
+      readonly pages: Uint8Array;
+      readonly group: ThriftStruct;
+      readonly start: number;
+      /** The lap file's whole footer, for the first lap of a file only (the session footer's template). */
+      readonly footer?: ThriftStruct;
+      /** The plan the lap was encoded with (wider than the one asked for only when adopted). */
+      readonly plan: readonly ColumnPlan[];
+      /** Content digest of a raw lap. */
+      readonly digest?: string;
+    };
 
-export function encodeLap(lap: LapColumns, plan: readonly ColumnPlan[]): EncodedLap {
-  const wider = plan.map((c) => widenPlan(c, lap.channels.get(c.name) ?? null, lap.length));
-  if (wider.some((c, i) => c !== plan[i])) return { widened: wider };
+export function encodeLap(input: LapColumns | RawLap, asked: readonly ColumnPlan[], adopt = false): EncodedLap {
+  const raw = 'kind' in input ? input : undefined;
+  const digest = raw && rawLapDigest(raw);
+  const lap = raw ? rawLapColumns(raw, asked.map((c) => c.name)) : (input as LapColumns);
+  const wider = asked.map((c) => widenPlan(c, lap.channels.get(c.name) ?? null, lap.length));
+  const changed = wider.some((c, i) => c !== asked[i]);
+  if (changed && !adopt) return { widened: wider };
+  const plan = changed ? wider : asked;
   const file = encodeLapFile(lap, plan);
   const footer = footerOf(file);
   const [group] = rowGroupsOf(footer);
   const { start, end } = rowGroupRange(group);
-  return { pages: file.slice(start, end), group, start, footer };
+  return { pages: file.slice(start, end), group, start, plan, ...(adopt ? { footer } : {}), ...(digest ? { digest } : {}) };
 }

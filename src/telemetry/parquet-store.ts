@@ -25,6 +25,7 @@ export function createParquetTelemetryStorage(dir: string): TelemetryStorage {
     async write(sessionId, data) {
       const channels = sessionChannels(data.auxiliaryChannels);
       await writeSessionFile(sessionFilePath(dir, sessionId), channels, {
+        handsOverLaps: true,
         async *laps() {
           for (const lap of data.laps) yield pointsToLap(lap, channels);
         },

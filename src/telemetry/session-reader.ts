@@ -3,10 +3,8 @@
  * bytes are read from disk, so memory stays bounded by the largest lap, not the session.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import { tableFromIPC } from 'apache-arrow';
-import * as pw from 'parquet-wasm';
 import { parseFileInfo, type SessionFileInfo } from './file-metadata';
-import { tableToLap } from './lap-batch';
+import { decodeLapFile } from './lap-file-decoder';
 import { MAGIC, buildFooter, isMagic, keyValueOf, relocateRowGroup, rowGroupRange, rowGroupsOf } from './parquet-footer';
 import { decodeStruct, type ThriftStruct } from './thrift-compact';
 import type { LapColumns } from './types';
@@ -44,20 +42,28 @@ export class ParquetSessionReader {
 
   /** Reads row group `index` (one lap) exactly as written. */
   async readLapAt(index: number): Promise<LapColumns> {
-    const entry = this.info.laps[index];
+    const file = await this.readLapFileAt(index);
+    try {
+      return decodeLapFile(file, this.info.laps[index], this.info.columns);
+    } catch (error) {
+      throw new Error(`${this.path}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  /**
+   * Row group `index` as a standalone one-row-group Parquet file (only its own bytes are read), for
+   * decoding elsewhere (decodeLapFile, on a thread).
+   */
+  async readLapFileAt(index: number): Promise<Uint8Array> {
     const group = structuredClone(rowGroupsOf(this.footer)[index]);
     const { start, end } = rowGroupRange(group);
-    const pages = Buffer.alloc(end - start);
-    await this.fh.read(pages, 0, pages.length, start);
     // A self-contained one-row-group file: magic, the pages, a footer pointing at them.
     const footer = buildFooter(this.footer, [relocateRowGroup(group, MAGIC.length - start, 0)], new Map());
-    const mini = new Uint8Array(MAGIC.length + pages.length + footer.length);
+    const mini = new Uint8Array(MAGIC.length + (end - start) + footer.length);
     mini.set(MAGIC, 0);
-    mini.set(pages, MAGIC.length);
-    mini.set(footer, MAGIC.length + pages.length);
-    const table = tableFromIPC(pw.readParquet(mini, { batchSize: Math.max(1, entry.rows) }).intoIPCStream());
-    if (table.numRows !== entry.rows) throw new Error(`${this.path}: lap ${entry.lapNumber} has ${table.numRows} rows, metadata says ${entry.rows}`);
-    return tableToLap(table, entry.lapNumber, this.info.columns, new Set(entry.absent));
+    await this.fh.read(mini, MAGIC.length, end - start, start);
+    mini.set(footer, MAGIC.length + (end - start));
+    return mini;
   }
 
   async close(): Promise<void> {

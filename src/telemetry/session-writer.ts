@@ -5,7 +5,7 @@
  *
  * Each lap is encoded by parquet-wasm as a single-row-group file whose pages are copied into the
  * session file; the footer is then rebuilt over all row groups (parquet-footer.ts). Encoding runs
- * on a pool thread (lap-encoder-pool.ts) with up to `inFlight` laps queued per writer, so the
+ * on a pool thread (lap-thread-pool.ts) with up to `inFlight` laps queued per writer, so the
  * caller reads the next laps meanwhile; row groups are written in the order the laps were added.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -14,8 +14,9 @@ import path from 'node:path';
 import { encodeLaps, formatVersion, metaKeys, type LapEntry } from './file-metadata';
 import { lapNumberColumn } from './lap-batch';
 import { encodeLapFile } from './lap-file-encoder';
-import { encodeLapAsync } from './lap-encoder-pool';
+import { encodeLapAsync } from './lap-thread-pool';
 import type { EncodedLap } from './lap-encoding';
+import type { RawLap } from './raw-lap';
 import { MAGIC, buildFooter, footerOf, relocateRowGroup } from './parquet-footer';
 import type { ThriftStruct } from './thrift-compact';
 import type { ColumnPlan, LapColumns, SessionFileMetadata } from './types';
@@ -35,6 +36,10 @@ export interface WrittenFile {
   readonly laps: number;
   /** sha256 of the file's bytes, hex. */
   readonly sha256: string;
+  /** The column plan the file was written with. */
+  readonly plan: readonly ColumnPlan[];
+  /** Per row group, the content digest of a raw lap (lap-digest.ts); undefined for a lap given as columns. */
+  readonly lapDigests: readonly (string | undefined)[];
 }
 
 /** Laps a writer may have queued for encoding: bounds its memory to a few laps. */
@@ -47,9 +52,15 @@ export class ParquetSessionWriter {
   private template?: ThriftStruct;
   private readonly hash = createHash('sha256');
   private rows = 0;
+  private readonly digests: (string | undefined)[] = [];
   private readonly queue: { lapNumber: number; rows: number; absent: readonly string[]; encoded: Promise<EncodedLap> }[] = [];
 
-  private constructor(readonly finalPath: string, readonly tempPath: string, private readonly fh: FileHandle, readonly plan: readonly ColumnPlan[]) {}
+  private constructor(readonly finalPath: string, readonly tempPath: string, private readonly fh: FileHandle, private currentPlan: readonly ColumnPlan[]) {}
+
+  /** The column plan: the one the writer was opened with, widened by the first lap if it needed. */
+  get plan(): readonly ColumnPlan[] {
+    return this.currentPlan;
+  }
 
   /** Opens a temporary file next to `finalPath`. `plan` lists the channel columns in order. */
   static async open(finalPath: string, plan: readonly ColumnPlan[]): Promise<ParquetSessionWriter> {
@@ -68,13 +79,17 @@ export class ParquetSessionWriter {
   }
 
   /**
-   * Queues one lap as the next row group. Throws PlanWidened (here or from a later addLap/close)
-   * when a lap's values do not fit the plan.
+   * Queues one lap as the next row group. The first lap widens the plan as its values need (and is
+   * encoded before any other is queued, so the rest use that plan); a later lap whose values do not
+   * fit throws PlanWidened (here or from a later addLap/close). A raw lap's buffer, and with
+   * `transfer` a lap's column arrays, move to the encoder thread and must not be used afterwards.
    */
-  async addLap(lap: LapColumns, absent: readonly string[] = []): Promise<void> {
-    this.queue.push({ lapNumber: lap.lapNumber, rows: lap.length, absent, encoded: encodeLapAsync(lap, this.plan) });
+  async addLap(lap: LapColumns | RawLap, absent: readonly string[] = [], transfer = false): Promise<void> {
+    const first = this.groups.length === 0 && this.queue.length === 0;
+    this.queue.push({ lapNumber: lap.lapNumber, rows: lap.length, absent, encoded: encodeLapAsync(lap, this.currentPlan, { transfer, adopt: first }) });
     // Keep the promise from being reported as unhandled while it waits its turn.
     this.queue[this.queue.length - 1].encoded.catch(() => undefined);
+    if (first) await this.writeOldest();
     while (this.queue.length > inFlight) await this.writeOldest();
   }
 
@@ -82,12 +97,14 @@ export class ParquetSessionWriter {
     const item = this.queue.shift()!;
     const encoded = await item.encoded;
     if ('widened' in encoded) throw new PlanWidened(encoded.widened, item.lapNumber);
-    this.template ??= encoded.footer;
+    this.currentPlan = encoded.plan;
+    this.template ??= encoded.footer!;
     const at = this.pos;
     await this.put(encoded.pages);
     this.pos += encoded.pages.length;
     this.groups.push(relocateRowGroup(encoded.group, at - encoded.start, this.groups.length));
     this.lapEntries.push({ lapNumber: item.lapNumber, rows: item.rows, absent: item.absent });
+    this.digests.push(encoded.digest);
     this.rows += item.rows;
   }
 
@@ -113,7 +130,10 @@ export class ParquetSessionWriter {
     await this.fh.close();
     await rename(this.tempPath, this.finalPath);
     await syncDir(path.dirname(this.finalPath));
-    return { path: this.finalPath, bytes: this.pos + footer.length, rows: this.rows, laps: this.groups.length, sha256: this.hash.digest('hex') };
+    return {
+      path: this.finalPath, bytes: this.pos + footer.length, rows: this.rows, laps: this.groups.length, sha256: this.hash.digest('hex'),
+      plan: this.currentPlan, lapDigests: this.digests,
+    };
   }
 
   /** Drops the temporary file (after an error or a plan change). */

@@ -1,26 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { checkLap, fileChannels } from '../../activities/telemetry-to-parquet/lap-check';
+import { checkLap, decodeLap, fileChannels } from '../../activities/telemetry-to-parquet/lap-check';
 import type { SourceArray, SourceLap } from '../../activities/telemetry-to-parquet/source';
 import { standardChannels } from '../../src/telemetry/types';
 
-const arr = (values: number[], dims = 1): SourceArray => ({ column: { values: Float64Array.from(values) }, length: values.length, dims });
+/** A float8[] as binary COPY sends its elements (no NULLs). */
+function arr(values: number[], dims = 1): SourceArray {
+  const elements = Buffer.alloc(values.length * 12);
+  values.forEach((v, i) => { elements.writeInt32BE(8, i * 12); elements.writeDoubleBE(v, i * 12 + 4); });
+  return { length: values.length, dims, elements };
+}
 function lap(over: { time?: SourceArray | null; speed?: SourceArray | null; aux?: SourceLap['aux']; lapNumber?: number } = {}): SourceLap {
   const standard = new Map<string, SourceArray | null>(standardChannels.map((c) => [c, null]));
   standard.set('time', over.time === undefined ? arr([0, 1, 2]) : over.time);
   standard.set('speed', over.speed === undefined ? arr([10, 11, 12]) : over.speed);
-  return { id: 99, lapId: 5, lapNumber: over.lapNumber ?? 3, standard: standard as SourceLap['standard'], aux: over.aux ?? [], bytes: 0 };
+  return { id: 99, lapId: 5, lapNumber: over.lapNumber ?? 3, standard: standard as SourceLap['standard'], aux: over.aux ?? [], bytes: 0, version: '1:' };
 }
 const channels = fileChannels(['oil_temp']);
 const none = new Set<number>();
 
 describe('lap checks', () => {
   it('accepts a well-formed lap; NULL arrays become absent channels', () => {
-    const v = checkLap(lap({ aux: [{ id: 1, name: 'oil_temp', data: arr([90, 91, 92]) }] }), channels, none);
+    const source = lap({ aux: [{ id: 1, name: 'oil_temp', data: arr([90, 91, 92]) }] });
+    const v = checkLap(source, channels, none);
     expect(v.ok).toBe(true);
     if (!v.ok) return;
     expect(v.samples).toBe(3);
-    expect(v.lap.length).toBe(3);
-    expect([...v.lap.channels.get('oil_temp')!.values]).toEqual([90, 91, 92]);
+    const decoded = decodeLap(source, channels, v.samples);
+    expect(decoded.length).toBe(3);
+    expect([...decoded.channels.get('oil_temp')!.values]).toEqual([90, 91, 92]);
     expect(v.absent).toEqual(standardChannels.filter((c) => c !== 'time' && c !== 'speed'));
   });
 

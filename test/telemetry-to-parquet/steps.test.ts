@@ -1,0 +1,104 @@
+/**
+ * The kind's steps called one after another on the real database and real files (each outcome
+ * recorded in the unit ledger as the engine records it): what convert and validate do when the
+ * source or the file is not what the earlier steps saw.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createTelemetryToParquetKind } from '../../activities/telemetry-to-parquet';
+import { decodeLap, fileChannels } from '../../activities/telemetry-to-parquet/lap-check';
+import { seedTelemetry } from '../../activities/telemetry-to-parquet/seed';
+import { streamSourceLaps, surveySession } from '../../activities/telemetry-to-parquet/source';
+import { writeLedger } from '../../activities/engine/migration-store';
+import type { StepRun, UnitRow } from '../../src/engine/kind';
+import { createStepRun, defaultOptions } from '../../src/engine/step-run';
+import type { UnitOutcome, UnitStep } from '../../src/engine/types';
+import { silentLogger } from '../../src/log';
+import { writeSessionFile } from '../../src/telemetry/session-file';
+import { ParquetSessionReader } from '../../src/telemetry/session-reader';
+import type { LapColumns } from '../../src/telemetry/types';
+import { openTestContext, type TestContext } from '../support/harness';
+
+let t: TestContext;
+const kind = createTelemetryToParquetKind();
+beforeAll(async () => { t = await openTestContext('t2p_steps', { applicationTables: true }); });
+afterAll(async () => t?.close());
+
+let migrations = 0;
+function newRun(): StepRun {
+  return createStepRun({ migrationId: `steps-${++migrations}`, kind: kind.id, options: defaultOptions(), deps: { db: t.db, config: t.config, log: silentLogger } });
+}
+
+async function step(run: StepRun, name: Exclude<UnitStep, 'simulate'>, units: UnitRow[]): Promise<UnitOutcome[]> {
+  const outcomes = await kind[name]!(run, units);
+  await writeLedger(t.db.pool, run.migrationId, name, outcomes);
+  return outcomes;
+}
+
+async function seededSession(seed: number): Promise<{ id: number; units: UnitRow[] }> {
+  const [id] = (await seedTelemetry(t.db.pool, { sessions: 1, laps: 3, samples: 200, seed })).sessionIds;
+  return { id, units: [{ key: `session:${id}`, ordinal: 0, detail: {} }] };
+}
+
+const fileOf = (id: number) => path.join(t.workDir, 'telemetry', `${id}.parquet`);
+const speedOfLap2 = `UPDATE lap_telemetry SET speed[5] = speed[5] + 0.25 WHERE session_id = $1 AND lap_number = 2`;
+
+it('convert refuses a session whose laps changed after backup and writes no file', async () => {
+  const run = newRun();
+  const { id, units } = await seededSession(31);
+  await step(run, 'backup', units);
+  await t.db.pool.query(speedOfLap2, [id]);
+  const [converted] = await step(run, 'convert', units);
+  expect(converted.status).toBe('failed');
+  expect(converted.error?.code).toBe('SOURCE_CHANGED');
+  expect(converted.error?.message).toMatch(/lap 2 \(lap_telemetry id \d+\) changed after backup/);
+  expect(existsSync(fileOf(id))).toBe(false);
+});
+
+it('validate names the lap, channel, sample and both values when the file differs from the source', async () => {
+  const run = newRun();
+  const { id, units } = await seededSession(32);
+  await step(run, 'backup', units);
+  expect((await step(run, 'convert', units))[0].status).toBe('done');
+  // Rewrite the file from the source with one value changed (lap 2, speed[7]).
+  const survey = await surveySession(t.db.pool, id);
+  const channels = fileChannels(survey.auxiliaryChannels);
+  const laps: LapColumns[] = [];
+  for await (const source of streamSourceLaps(t.db.pool, id)) laps.push(decodeLap(source, channels, source.standard.get('time')!.length));
+  const speed = laps[1].channels.get('speed')!;
+  const original = speed.values[7];
+  speed.values[7] = original + 1;
+  const reader = await ParquetSessionReader.open(fileOf(id));
+  await reader.close();
+  await writeSessionFile(fileOf(id), channels, { async *laps() { for (const lap of laps) yield { lap, absent: [] }; } }, {
+    sessionId: id, importedAt: survey.importedAt, sourceType: survey.sourceType, auxiliaryChannels: channels.slice(12),
+    extra: Object.fromEntries([...reader.info.keyValue].filter(([k]) => k.startsWith('ferry.'))),
+  });
+  const [validated] = await step(run, 'validate', units);
+  expect(validated.status).toBe('failed');
+  expect(validated.error?.code).toBe('VALIDATION_MISMATCH');
+  expect(validated.mismatches).toContain(`lap 2 speed[7]: source ${original}, file ${original + 1}`);
+  // The file's checksum differs from what convert wrote, and that is said too.
+  expect(validated.mismatches?.some((m) => m.includes('differs from the') && m.includes('convert wrote'))).toBe(true);
+});
+
+it('validate fails when the source changed after convert, before any cutover can delete it', async () => {
+  const run = newRun();
+  const { id, units } = await seededSession(33);
+  await step(run, 'backup', units);
+  await step(run, 'convert', units);
+  await t.db.pool.query(speedOfLap2, [id]);
+  const [validated] = await step(run, 'validate', units);
+  expect(validated.status).toBe('failed');
+  expect(validated.mismatches?.[0]).toMatch(/source rows changed since convert \(row versions differ\) in laps 2;/);
+});
+
+it('validate passes a file that matches the source, lap by lap', async () => {
+  const run = newRun();
+  const { units } = await seededSession(34);
+  await step(run, 'backup', units);
+  await step(run, 'convert', units);
+  const [validated] = await step(run, 'validate', units);
+  expect(validated).toMatchObject({ status: 'done', recordsRead: 600, detail: { lapsChecked: 3, samplesChecked: 600 } });
+});
