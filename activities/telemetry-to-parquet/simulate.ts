@@ -6,7 +6,7 @@
 import type { StepRun, UnitRow } from '../../src/engine/kind';
 import type { UnitOutcome } from '../../src/engine/types';
 import { sessionFilePath } from '../../src/telemetry/parquet-store';
-import { encodeLapFile } from '../../src/telemetry/lap-file-encoder';
+import { encodeLapPages } from '../../src/telemetry/lap-page-encoder';
 import { widenPlan } from '../../src/telemetry/channel-encoding';
 import { initialPlan } from '../../src/telemetry/session-file';
 import { checkLap, decodeLap, fileChannels } from './lap-check';
@@ -33,7 +33,7 @@ export async function simulateUnits(run: StepRun, units: readonly UnitRow[]): Pr
       if (sampleRows === 0) {
         const lap = decodeLap(source, channels, v.samples);
         const plan = initialPlan(channels).map((c) => widenPlan(c, lap.channels.get(c.name) ?? null, lap.length));
-        sampleBytes = encodeLapFile(lap, plan).length;
+        sampleBytes = encodeLapPages(lap, plan).pages.length;
         sampleRows = lap.length;
       }
     }

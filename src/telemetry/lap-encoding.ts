@@ -3,10 +3,13 @@
  * inline). A lap whose values do not fit the plan either widens it (`adopt`, for the first lap of
  * a file, when nothing written depends on the plan yet) or is returned as the wider plan, for the
  * writer to start the file again. A raw lap (as PostgreSQL sent it) is decoded and digested here.
+ * The pages come from lap-page-encoder.ts; the first lap also brings the footer template (schema
+ * and Arrow schema) that parquet-wasm writes for the plan, which those pages match.
  */
 import { widenPlan } from './channel-encoding';
-import { footerOf, rowGroupRange, rowGroupsOf } from './parquet-footer';
+import { footerOf } from './parquet-footer';
 import { encodeLapFile } from './lap-file-encoder';
+import { encodeLapPages } from './lap-page-encoder';
 import { rawLapColumns, rawLapDigest, type RawLap } from './raw-lap';
 import type { ThriftStruct } from './thrift-compact';
 import type { ColumnPlan, LapColumns } from './types';
@@ -33,9 +36,12 @@ export function encodeLap(input: LapColumns | RawLap, asked: readonly ColumnPlan
   const changed = wider.some((c, i) => c !== asked[i]);
   if (changed && !adopt) return { widened: wider };
   const plan = changed ? wider : asked;
-  const file = encodeLapFile(lap, plan);
-  const footer = footerOf(file);
-  const [group] = rowGroupsOf(footer);
-  const { start, end } = rowGroupRange(group);
-  return { pages: file.slice(start, end), group, start, plan, ...(adopt ? { footer } : {}), ...(digest ? { digest } : {}) };
+  const { pages, group } = encodeLapPages(lap, plan);
+  const footer = adopt ? footerTemplate(plan) : undefined;
+  return { pages, group, start: 0, plan, ...(footer ? { footer } : {}), ...(digest ? { digest } : {}) };
+}
+
+/** The footer parquet-wasm writes for a file of `plan` (schema, Arrow schema, writer), without row groups of interest. */
+export function footerTemplate(plan: readonly ColumnPlan[]): ThriftStruct {
+  return footerOf(encodeLapFile({ lapNumber: 0, length: 0, channels: new Map() }, plan));
 }

@@ -13,11 +13,10 @@ import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { encodeLaps, formatVersion, metaKeys, type LapEntry } from './file-metadata';
 import { lapNumberColumn } from './lap-batch';
-import { encodeLapFile } from './lap-file-encoder';
 import { encodeLapAsync } from './lap-thread-pool';
-import type { EncodedLap } from './lap-encoding';
+import { footerTemplate, type EncodedLap } from './lap-encoding';
 import type { RawLap } from './raw-lap';
-import { MAGIC, buildFooter, footerOf, relocateRowGroup } from './parquet-footer';
+import { MAGIC, buildFooter, relocateRowGroup } from './parquet-footer';
 import type { ThriftStruct } from './thrift-compact';
 import type { ColumnPlan, LapColumns, SessionFileMetadata } from './types';
 
@@ -111,7 +110,7 @@ export class ParquetSessionWriter {
   /** Writes the footer, syncs and renames into place. A session with no lap gets an empty-lap-free file of zero rows. */
   async close(meta: SessionFileMetadata): Promise<WrittenFile> {
     while (this.queue.length > 0) await this.writeOldest();
-    const template = this.template ?? footerOf(encodeLapFile({ lapNumber: 0, length: 0, channels: new Map() }, this.plan));
+    const template = this.template ?? footerTemplate(this.plan);
     const kv = new Map<string, string>([
       [metaKeys.formatVersion, formatVersion],
       [metaKeys.sessionId, String(meta.sessionId)],
