@@ -61,7 +61,7 @@ export default async function bench(args: Record<string, string>): Promise<Bench
     (globalThis as { gc?: () => void }).gc?.();
     const idleRss = process.memoryUsage().rss;
     let peakRss = idleRss;
-    const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 20);
+    const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); }, 20);
     t0 = performance.now();
     const handle = await startMigration(services.client, { kind: 'telemetry-to-parquet', scope: 'all', taskQueue: services.config.temporal.taskQueue, options: defaultOptions({ batchSize, throttle: { concurrency } }) });
     // When each phase was first seen (polled every 100 ms): where the time goes.

@@ -4,6 +4,7 @@
  */
 import { Decimal, Field, Float64, Int32, RecordBatch, Schema, Struct, makeData, type Data, type Table } from 'apache-arrow';
 import { decimalDivisor, toDecimalWords } from './channel-encoding';
+import { scratchFloat64 } from './scratch-arrays';
 import type { ChannelColumn, ColumnPlan, LapColumns } from './types';
 
 export const lapNumberColumn = 'lap_number';
@@ -48,35 +49,40 @@ export function lapToRecordBatch(lap: LapColumns, plan: readonly ColumnPlan[], s
 
 /**
  * Reads the channels of one lap back from an Arrow table holding exactly that lap's rows.
- * `absent` names the channels whose source array was NULL (from the file's metadata).
+ * `absent` names the channels whose source array was NULL (from the file's metadata). With
+ * `reuse`, the values land in scratch arrays (scratch-arrays.ts), valid until the next lap is read.
  */
-export function tableToLap(table: Table, lapNumber: number, plan: readonly ColumnPlan[], absent: ReadonlySet<string>): LapColumns {
+export function tableToLap(table: Table, lapNumber: number, plan: readonly ColumnPlan[], absent: ReadonlySet<string>, reuse = false): LapColumns {
   const n = table.numRows;
   const channels = new Map<string, ChannelColumn | null>();
-  for (const c of plan) {
-    if (absent.has(c.name)) { channels.set(c.name, null); continue; }
-    const values = new Float64Array(n);
+  plan.forEach((c, index) => {
+    if (absent.has(c.name)) { channels.set(c.name, null); return; }
+    const values = reuse ? scratchFloat64(`column ${index}`, n) : new Float64Array(n);
     let nulls: Uint8Array | undefined;
     let row = 0;
     const divisor = c.encoding === 'decimal' ? decimalDivisor(c.scale) : 1;
     for (const data of table.getChild(c.name)!.data) {
-      const bitmap = data.nullBitmap;
+      const bitmap = data.nullCount > 0 ? data.nullBitmap : undefined;
       const off = data.offset;
-      const raw = data.values as Float64Array | Uint32Array;
-      for (let i = 0; i < data.length; i++, row++) {
-        const at = off + i;
-        if (data.nullCount > 0 && bitmap && (bitmap[at >> 3] & (1 << (at & 7))) === 0) {
-          (nulls ??= new Uint8Array(n))[row] = 1;
-          continue;
+      const length = data.length;
+      if (c.encoding === 'decimal') {
+        // Decimal128 words, little-endian; the values fit the low 64 bits (precision 18).
+        const words = data.values as Uint32Array;
+        for (let i = 0; i < length; i++, row++) {
+          const at = off + i;
+          if (bitmap && (bitmap[at >> 3] & (1 << (at & 7))) === 0) { (nulls ??= new Uint8Array(n))[row] = 1; values[row] = 0; continue; }
+          values[row] = ((words[at * 4 + 1] | 0) * 4294967296 + words[at * 4]) / divisor;
         }
-        if (c.encoding === 'decimal') {
-          const words = raw as Uint32Array;
-          const k = (words[at * 4 + 1] | 0) * 4294967296 + words[at * 4];
-          values[row] = k / divisor;
-        } else values[row] = (raw as Float64Array)[at];
+      } else {
+        const raw = data.values as Float64Array;
+        for (let i = 0; i < length; i++, row++) {
+          const at = off + i;
+          if (bitmap && (bitmap[at >> 3] & (1 << (at & 7))) === 0) { (nulls ??= new Uint8Array(n))[row] = 1; values[row] = 0; continue; }
+          values[row] = raw[at];
+        }
       }
     }
     channels.set(c.name, nulls ? { values, nulls } : { values });
-  }
+  });
   return { lapNumber, length: n, channels };
 }

@@ -31,7 +31,8 @@ export type EncodedLap =
 export function encodeLap(input: LapColumns | RawLap, asked: readonly ColumnPlan[], adopt = false): EncodedLap {
   const raw = 'kind' in input ? input : undefined;
   const digest = raw && rawLapDigest(raw);
-  const lap = raw ? rawLapColumns(raw, asked.map((c) => c.name)) : (input as LapColumns);
+  // The decoded columns live only for this call: scratch arrays, reused by the next lap.
+  const lap = raw ? rawLapColumns(raw, asked.map((c) => c.name), true) : (input as LapColumns);
   const wider = asked.map((c) => widenPlan(c, lap.channels.get(c.name) ?? null, lap.length));
   const changed = wider.some((c, i) => c !== asked[i]);
   if (changed && !adopt) return { widened: wider };

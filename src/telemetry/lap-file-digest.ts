@@ -11,6 +11,6 @@ export interface LapFileDigest {
 }
 
 export function lapFileDigest(file: Uint8Array, entry: LapEntry, columns: readonly ColumnPlan[]): LapFileDigest {
-  const lap = decodeLapFile(file, entry, columns);
+  const lap = decodeLapFile(file, entry, columns, true);
   return { lapNumber: lap.lapNumber, rows: lap.length, digest: lapColumnsDigest(lap, columns.map((c) => c.name)) };
 }

@@ -14,6 +14,7 @@ import { decimalDivisor } from './channel-encoding';
 import { T, encodeStruct, type ThriftField, type ThriftStruct } from './thrift-compact';
 import type { ChannelColumn, ColumnPlan, LapColumns } from './types';
 import { lapNumberColumn } from './lap-batch';
+import { scratchFloat64, scratchInt32, scratchUint8 } from './scratch-arrays';
 
 const Type = { INT32: 1, INT64: 2, DOUBLE: 5 } as const;
 const Encoding = { RLE: 3, DELTA_BINARY_PACKED: 5, BYTE_STREAM_SPLIT: 9 } as const;
@@ -121,7 +122,7 @@ function deltaBinaryPacked(out: Bytes, ints: Float64Array, count: number): void 
   out.uleb(miniblocks);
   out.uleb(count);
   out.zigzag(count > 0 ? ints[0] : 0);
-  const shifted = new Float64Array(blockSize);
+  const shifted = scratchFloat64('shifted', blockSize);
   for (let start = 1; start < count; start += blockSize) {
     const n = Math.min(blockSize, count - start);
     let min = Infinity;
@@ -154,8 +155,8 @@ function deltaBinaryPackedSmall(out: Bytes, ints: Int32Array, count: number): vo
   out.uleb(miniblocks);
   out.uleb(count);
   out.zigzag(count > 0 ? ints[0] : 0);
-  const shifted = new Int32Array(blockSize);
-  const widths = new Int32Array(miniblocks);
+  const shifted = scratchInt32('shifted', blockSize);
+  const widths = scratchInt32('widths', miniblocks);
   for (let start = 1; start < count; start += blockSize) {
     const n = Math.min(blockSize, count - start);
     let min = 0x7fffffff;
@@ -263,7 +264,7 @@ const int32Bytes = (v: number) => { const b = new Uint8Array(4); new DataView(b.
 /** The non-NULL values of a column, in order. */
 function presentValues(column: ChannelColumn, length: number): { values: Float64Array; count: number } {
   if (!column.nulls) return { values: column.values, count: length };
-  const values = new Float64Array(length);
+  const values = scratchFloat64('present', length);
   let count = 0;
   for (let i = 0; i < length; i++) if (!column.nulls[i]) values[count++] = column.values[i];
   return { values, count };
@@ -272,7 +273,7 @@ function presentValues(column: ChannelColumn, length: number): { values: Float64
 function decimalValues(out: Bytes, column: ChannelColumn, length: number, scale: number, stats: ChunkStats): void {
   const { values, count } = presentValues(column, length);
   const p = decimalDivisor(scale);
-  const ints = new Float64Array(count);
+  const ints = scratchFloat64('ints', count);
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < count; i++) {
@@ -281,15 +282,18 @@ function decimalValues(out: Bytes, column: ChannelColumn, length: number, scale:
     if (k < min) min = k;
     if (k > max) max = k;
   }
-  if (-min < smallMagnitude && max < smallMagnitude) deltaBinaryPackedSmall(out, Int32Array.from(ints), count);
-  else deltaBinaryPacked(out, ints, count);
+  if (-min < smallMagnitude && max < smallMagnitude) {
+    const small = scratchInt32('ints', count);
+    for (let i = 0; i < count; i++) small[i] = ints[i];
+    deltaBinaryPackedSmall(out, small, count);
+  } else deltaBinaryPacked(out, ints, count);
   if (count > 0) { stats.min = int64Bytes(min); stats.max = int64Bytes(max); }
 }
 
 function doubleValues(out: Bytes, column: ChannelColumn, length: number, stats: ChunkStats): void {
   const { values, count } = presentValues(column, length);
   const src = new Uint8Array(values.buffer, values.byteOffset, count * 8);
-  const split = new Uint8Array(count * 8);
+  const split = scratchUint8('split', count * 8);
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < count; i++) {
@@ -354,15 +358,21 @@ function writeChunk(out: Bytes, spec: ChunkSpec, length: number, body: Bytes, st
   return { chunk: { kind: 'struct', fields: [i64(2, offset), struct(3, meta)] }, uncompressed: header.length + raw.length };
 }
 
+// Reused from lap to lap (encoding is synchronous); the result is copied out of them.
+const pagesOut = new Bytes();
+const pageBody = new Bytes();
+
 /** The lap's row group: its column chunks' bytes and the RowGroup that describes them (offsets from 0). */
 export function encodeLapPages(lap: LapColumns, plan: readonly ColumnPlan[]): { pages: Uint8Array; group: ThriftStruct } {
   const n = lap.length;
-  const out = new Bytes();
-  const body = new Bytes();
+  const out = pagesOut;
+  const body = pageBody;
+  out.length = 0;
+  body.length = 0;
   const chunks: ThriftStruct[] = [];
   let uncompressed = 0;
   const add = (written: { chunk: ThriftStruct; uncompressed: number }) => { chunks.push(written.chunk); uncompressed += written.uncompressed; };
-  deltaBinaryPacked(body, new Float64Array(n).fill(lap.lapNumber), n);
+  deltaBinaryPackedSmall(body, scratchInt32('laps', n).fill(lap.lapNumber), n);
   const lapStats = n > 0 ? { min: int32Bytes(lap.lapNumber), max: int32Bytes(lap.lapNumber), nullCount: 0 } : { nullCount: 0 };
   add(writeChunk(out, { name: lapNumberColumn, type: Type.INT32, encoding: Encoding.DELTA_BINARY_PACKED, codec: Codec.UNCOMPRESSED, nullable: false }, n, body, lapStats));
   for (const c of plan) {

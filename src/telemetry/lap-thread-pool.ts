@@ -15,6 +15,7 @@ import type { LapEntry } from './file-metadata';
 import { lapFileDigest, type LapFileDigest } from './lap-file-digest';
 import { encodeLap, type EncodedLap } from './lap-encoding';
 import type { RawLap } from './raw-lap';
+import { giveBack } from './spare-buffers';
 import type { ColumnPlan, LapColumns } from './types';
 
 export type LapThreadRequest =
@@ -38,8 +39,9 @@ class LapThreadPool {
     this.busy = threads.map(() => 0);
     threads.forEach((thread, i) => {
       thread.unref();
-      thread.on('message', (m: { id: number; result?: LapThreadResult; error?: string }) => {
+      thread.on('message', (m: { id: number; result?: LapThreadResult; error?: string; spare?: ArrayBuffer }) => {
         this.busy[i]--;
+        if (m.spare) giveBack(m.spare);
         const p = this.pending.get(m.id);
         this.pending.delete(m.id);
         if (m.error !== undefined) p?.reject(new Error(`lap thread: ${m.error}`));

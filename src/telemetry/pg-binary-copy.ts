@@ -83,10 +83,12 @@ export function float8ArrayField(b: Buffer | null): Float8ArrayField | null {
   return { length: n, dims, elements: b.subarray(12 + dims * 8) };
 }
 
-/** Decodes `length` elements (binary COPY layout) into a column; DataView reads are several times faster than Buffer's readDoubleBE. */
-export function decodeFloat8Elements(elements: Uint8Array, length: number): ChannelColumn {
+/**
+ * Decodes `length` elements (binary COPY layout) into a column, into `values` when given (of
+ * `length`). DataView reads are several times faster than Buffer's readDoubleBE.
+ */
+export function decodeFloat8Elements(elements: Uint8Array, length: number, values: Float64Array = new Float64Array(length)): ChannelColumn {
   const view = new DataView(elements.buffer, elements.byteOffset, elements.byteLength);
-  const values = new Float64Array(length);
   let nulls: Uint8Array | undefined;
   let p = 0;
   for (let i = 0; i < length; i++) {

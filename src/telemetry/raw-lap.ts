@@ -5,6 +5,8 @@
  */
 import { sourceLapDigest } from './lap-digest';
 import { decodeFloat8Elements } from './pg-binary-copy';
+import { scratchFloat64 } from './scratch-arrays';
+import { takeBuffer } from './spare-buffers';
 import type { ChannelColumn, LapColumns } from './types';
 
 export interface RawLap {
@@ -18,7 +20,7 @@ export interface RawLap {
 
 /** Packs the element bytes of each channel (in the file's column order; null = NULL array). */
 export function packRawLap(lapNumber: number, length: number, channels: readonly (Uint8Array | null)[]): RawLap {
-  const bytes = new Uint8Array(channels.reduce((n, c) => n + (c?.length ?? 0), 0));
+  const bytes = takeBuffer(channels.reduce((n, c) => n + (c?.length ?? 0), 0));
   let at = 0;
   const spans = channels.map((c) => {
     if (c === null) return null;
@@ -31,12 +33,16 @@ export function packRawLap(lapNumber: number, length: number, channels: readonly
 
 const elementsOf = (raw: RawLap, span: readonly [number, number]) => raw.bytes.subarray(span[0], span[0] + span[1]);
 
-/** The lap decoded into columns named `names` (the file's column order). */
-export function rawLapColumns(raw: RawLap, names: readonly string[]): LapColumns {
+/**
+ * The lap decoded into columns named `names` (the file's column order). With `reuse`, the values
+ * land in scratch arrays (scratch-arrays.ts), valid only until the next lap is decoded.
+ */
+export function rawLapColumns(raw: RawLap, names: readonly string[], reuse = false): LapColumns {
   const channels = new Map<string, ChannelColumn | null>();
   names.forEach((name, i) => {
     const span = raw.channels[i];
-    channels.set(name, span ? decodeFloat8Elements(elementsOf(raw, span), raw.length) : null);
+    const into = reuse ? scratchFloat64(`channel ${i}`, raw.length) : undefined;
+    channels.set(name, span ? decodeFloat8Elements(elementsOf(raw, span), raw.length, into) : null);
   });
   return { lapNumber: raw.lapNumber, length: raw.length, channels };
 }

@@ -5,6 +5,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { parseFileInfo, type SessionFileInfo } from './file-metadata';
 import { decodeLapFile } from './lap-file-decoder';
+import { takeBuffer } from './spare-buffers';
 import { MAGIC, buildFooter, isMagic, keyValueOf, relocateRowGroup, rowGroupRange, rowGroupsOf } from './parquet-footer';
 import { decodeStruct, type ThriftStruct } from './thrift-compact';
 import type { LapColumns } from './types';
@@ -59,9 +60,10 @@ export class ParquetSessionReader {
     const { start, end } = rowGroupRange(group);
     // A self-contained one-row-group file: magic, the pages, a footer pointing at them.
     const footer = buildFooter(this.footer, [relocateRowGroup(group, MAGIC.length - start, 0)], new Map());
-    const mini = new Uint8Array(MAGIC.length + (end - start) + footer.length);
+    const mini = takeBuffer(MAGIC.length + (end - start) + footer.length);
     mini.set(MAGIC, 0);
-    await this.fh.read(mini, MAGIC.length, end - start, start);
+    const { bytesRead } = await this.fh.read(mini, MAGIC.length, end - start, start);
+    if (bytesRead !== end - start) throw new Error(`${this.path}: row group ${index} ends past the end of the file (truncated?)`);
     mini.set(footer, MAGIC.length + (end - start));
     return mini;
   }
