@@ -15,6 +15,7 @@ import { finishedKeys, insertUnits, loadOptions, loadUnits, operatorSkippedKeys,
 import type { GlobalInput, InventoryReport, MigrationRef, RangeInput, RegisterInput, RollbackReport } from './step-input';
 
 const maxReportedFailures = 5;
+const heartbeatSpacingMs = 200;
 const maxReportedMismatches = 20;
 
 export function createEngineActivities(deps: ActivityDeps, extraKinds: readonly KindFactory[] = []) {
@@ -31,12 +32,20 @@ export function createEngineActivities(deps: ActivityDeps, extraKinds: readonly 
 
   async function stepRun(ref: MigrationRef) {
     const context = Context.current();
+    // Kinds may heartbeat per record or per lap; the server sees at most a few a second anyway,
+    // so calls closer than this to the last one sent are dropped before any encoding.
+    let lastBeat = -Infinity;
     return createStepRun({
       migrationId: ref.migrationId,
       kind: ref.kind,
       options: await loadOptions(pool, ref.migrationId),
       deps,
-      heartbeat: (detail) => context.heartbeat(detail),
+      heartbeat: (detail) => {
+        const now = performance.now();
+        if (now - lastBeat < heartbeatSpacingMs) return;
+        lastBeat = now;
+        context.heartbeat(detail);
+      },
       resumeDetail: context.info.heartbeatDetails,
       signal: context.cancellationSignal,
     });

@@ -90,14 +90,17 @@ const readAhead = 4 * 1024 * 1024;
  */
 export const lapVersionSql = `(t.xmin::text || ':' || coalesce((SELECT string_agg(c.id::text || '@' || c.xmin::text, ',' ORDER BY c.id) FROM telemetry_channels c WHERE c.lap_id = t.lap_id), ''))`;
 
-/** Streams the session's laps in (lap_number, id) order, each with its auxiliary channels and row version. */
+/**
+ * Streams the session's laps in (lap_number, id) order, each with its auxiliary channels and row
+ * version. A lap's standard arrays are views valid only until the next lap is requested.
+ */
 export async function* streamSourceLaps(pool: pg.Pool, sessionId: number): AsyncGenerator<SourceLap> {
   if (!Number.isSafeInteger(sessionId)) throw new Error(`session id ${sessionId} is not an integer`);
   const lapClient = await pool.connect();
   const auxClient = await pool.connect();
   let finished = false;
   try {
-    const laps = copyBinaryTuples(lapClient.query(copyStreams.to(lapSql(sessionId), { highWaterMark: readAhead })));
+    const laps = copyBinaryTuples(lapClient.query(copyStreams.to(lapSql(sessionId), { highWaterMark: readAhead })), { reuse: true });
     const aux = copyBinaryTuples(auxClient.query(copyStreams.to(auxSql(sessionId), { highWaterMark: readAhead })));
     let pending = await aux.next();
     for await (const f of laps) {

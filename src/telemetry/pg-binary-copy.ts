@@ -7,8 +7,12 @@ import type { ChannelColumn } from './types';
 
 const signature = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 
-/** Yields each tuple as its fields (null for SQL NULL). Field buffers are views; copy to keep them. */
-export async function* copyBinaryTuples(stream: Readable): AsyncGenerator<(Buffer | null)[]> {
+/**
+ * Yields each tuple as its fields (null for SQL NULL). Field buffers are views; copy to keep them.
+ * With `reuse`, tuples that arrive in pieces are joined in one buffer kept for the next such tuple
+ * (no ~1 MB allocation per lap), so a tuple's fields are valid only until the next is requested.
+ */
+export async function* copyBinaryTuples(stream: Readable, { reuse = false } = {}): AsyncGenerator<(Buffer | null)[]> {
   let buf: Buffer = Buffer.alloc(0);
   // Chunks are gathered until the tuple being read is complete, then joined once: a large tuple
   // (a lap's arrays, ~1 MB) would otherwise be re-copied for every 64 KiB chunk that arrives.
@@ -16,11 +20,28 @@ export async function* copyBinaryTuples(stream: Readable): AsyncGenerator<(Buffe
   let partsLength = 0;
   let need = 0;
   let headerDone = false;
+  let assembly: Buffer | undefined;
+  const join = (): Buffer => {
+    if (!reuse) return Buffer.concat([buf, ...parts]);
+    const total = buf.length + partsLength;
+    if (!assembly || assembly.length < total) {
+      const next = Buffer.allocUnsafe(Math.max(total, 2 * (assembly?.length ?? 0)));
+      buf.copy(next, 0);
+      assembly = next;
+    } else if (buf.buffer === assembly.buffer) {
+      assembly.copyWithin(0, buf.byteOffset - assembly.byteOffset, buf.byteOffset - assembly.byteOffset + buf.length);
+    } else {
+      buf.copy(assembly, 0);
+    }
+    let at = buf.length;
+    for (const part of parts) at += part.copy(assembly, at);
+    return assembly.subarray(0, total);
+  };
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     parts.push(chunk);
     partsLength += chunk.length;
     if (buf.length + partsLength < need) continue;
-    buf = buf.length === 0 && parts.length === 1 ? parts[0] : Buffer.concat([buf, ...parts]);
+    buf = buf.length === 0 && parts.length === 1 ? parts[0] : join();
     parts.length = 0;
     partsLength = 0;
     let pos = 0;
