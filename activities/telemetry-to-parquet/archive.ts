@@ -110,7 +110,11 @@ export async function restoreArchive(pool: pg.Pool, dir: string, sessionId: numb
         const sha = await sha256Of(f.file);
         if (sha !== f.sha256) throw new Error(`archive ${f.file} is damaged: sha256 ${sha}, manifest says ${f.sha256}`);
         const decompress = f.file.endsWith('.gz') ? createGunzip() : createBrotliDecompress();
-        await pipeline(createReadStream(f.file), decompress, client.query(copyStreams.from(`COPY ${f.table} FROM STDIN (FORMAT binary)`)));
+        const raw = createHash('sha256');
+        await pipeline(createReadStream(f.file), decompress, hashing(raw), client.query(copyStreams.from(`COPY ${f.table} FROM STDIN (FORMAT binary)`)));
+        // Checked before the transaction commits: rows from a stream that decompressed wrongly never land.
+        const rawSha = raw.digest('hex');
+        if (rawSha !== f.rawSha256) throw new Error(`archive ${f.file} decompressed to a stream with sha256 ${rawSha}, manifest says ${f.rawSha256}`);
       }
       return manifest.lapTelemetryIds.length;
     } else if (n !== manifest.lapTelemetryIds.length) {
