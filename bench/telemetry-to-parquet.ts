@@ -1,6 +1,6 @@
 /**
- * `npm run bench -- telemetry-to-parquet [--sessions 20 --laps 50 --samples 5000 --seed 1 --concurrency 2 --batch 10 --raw-passes 3]`
- * (default 5,000,000 samples; batch and concurrency default to `ferry start`'s). Prints, from one
+ * `npm run bench -- telemetry-to-parquet [--sessions 20 --laps 50 --samples 5000 --seed 1 --concurrency 2 --batch 2 --raw-passes 3]`
+ * (default 5,000,000 samples; batch size and concurrency default to what `ferry start` uses for this kind: 2 and 2). Prints, from one
  * run: (a) the raw limit: the same rows read with binary COPY and decoded, the fastest of
  * `--raw-passes` passes; (b) the migration through Temporal: convert phase (start to the first
  * validate batch) and whole run (with validation and cutover), timed from the workflow's history;
@@ -15,6 +15,7 @@ import { startMigration } from '../src/engine/client';
 import { defaultOptions } from '../src/engine/step-run';
 import { copyBinaryTuples, float8Array } from '../src/telemetry/pg-binary-copy';
 import { standardChannels } from '../src/telemetry/types';
+import { createTelemetryToParquetKind } from '../activities/telemetry-to-parquet';
 import { seedTelemetry } from '../activities/telemetry-to-parquet/seed';
 import { startBenchServices } from './support/bench-services';
 import { stepTimes } from './support/step-times';
@@ -23,7 +24,7 @@ import type { BenchResult, Figure } from './support/report';
 export default async function bench(args: Record<string, string>): Promise<BenchResult> {
   const p = { sessions: Number(args.sessions ?? 20), laps: Number(args.laps ?? 50), samples: Number(args.samples ?? 5000), seed: Number(args.seed ?? 1) };
   const concurrency = Number(args.concurrency ?? 2);
-  const batchSize = Number(args.batch ?? 10);
+  const batchSize = Number(args.batch ?? createTelemetryToParquetKind().defaultBatchSize);
   const rawPasses = Math.max(1, Number(args['raw-passes'] ?? 3));
   const services = await startBenchServices();
   try {

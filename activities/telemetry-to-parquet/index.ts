@@ -29,6 +29,9 @@ export function createTelemetryToParquetKind(): MigrationKind {
       { flag: '--out-dir <dir>', key: 'outDir', description: 'folder for the Parquet files (default <dataDir>/telemetry)' },
     ],
     unitsPerCall: 1,
+    // A session is a large unit (seconds of work): two per batch keep both batch slots busy for as
+    // few as four sessions, at one activity per two sessions.
+    defaultBatchSize: 2,
     scope(filters) {
       const { sessions, outDir } = filtersOf(filters);
       const base = sessions && sessions.length > 0 ? `sessions=${[...sessions].sort((a, b) => a - b).join(',')}` : 'all';

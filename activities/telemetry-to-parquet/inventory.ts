@@ -6,16 +6,20 @@
  */
 import { stat } from 'node:fs/promises';
 import type { InventoryPage, InventoryUnit, StepRun } from '../../src/engine/kind';
+import { standardChannels } from '../../src/telemetry/types';
 import { filtersOf, kindId, unitKeyOf } from './options';
 
 const pageSize = 200;
+// Stored (compressed) size of the arrays, column by column: a whole-row pg_column_size(t.*) would
+// fetch every array out of TOAST just to measure it.
+const storedBytesSql = standardChannels.map((c) => `coalesce(pg_column_size(t."${c}"), 0)`).join(' + ');
 
 export async function inventoryPage(run: StepRun, cursor: string | undefined): Promise<InventoryPage> {
   const { sessions } = filtersOf(run.options.filters);
   const after = cursor === undefined ? -2147483649 : Number(cursor);
   const pool = run.deps.db.pool;
   const rows = await pool.query<{ session_id: number; laps: number; samples: string; bytes: string }>(
-    `SELECT session_id, count(*)::int AS laps, coalesce(sum(cardinality(time)), 0)::text AS samples, sum(pg_column_size(t.*))::text AS bytes
+    `SELECT session_id, count(*)::int AS laps, coalesce(sum(cardinality(time)), 0)::text AS samples, sum(${storedBytesSql})::text AS bytes
      FROM lap_telemetry t WHERE session_id > $1::bigint AND ($2::int[] IS NULL OR session_id = ANY($2))
      GROUP BY session_id ORDER BY session_id LIMIT $3`, [after, sessions ?? null, pageSize]);
   const ids = rows.rows.map((r) => r.session_id);

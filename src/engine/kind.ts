@@ -87,6 +87,11 @@ export interface MigrationKind {
   readonly filterFlags: readonly FlagSpec[];
   /** Units handed to one call of a step (the engine heartbeats between calls). Default 1. */
   readonly unitsPerCall?: number;
+  /**
+   * Units per batch (one activity) when `ferry start` is not told (else 10). A kind whose units are
+   * large (a session of telemetry) wants batches small enough to keep every batch slot busy.
+   */
+  readonly defaultBatchSize?: number;
   /** A short stable text naming what the filters cover ("all", "sessions=1,2"); part of the workflow id. */
   scope(filters: Readonly<Record<string, unknown>>): string;
   /** Lists units page by page. Must not write anything. */

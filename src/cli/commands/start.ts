@@ -8,6 +8,9 @@ import { addKindFlags, kindValues, positiveInt, positiveNumber } from '../flags'
 import { printJson } from '../output';
 import { watchMigration } from './watch';
 
+/** Units per batch for kinds that name no default of their own. */
+const defaultBatchSize = 10;
+
 export function registerStartCommand(program: Command, context: CliContext): void {
   const start = program.command('start').description('start a migration of one kind (see `ferry start <kind> --help`)');
   const { config, log } = context();
@@ -16,7 +19,7 @@ export function registerStartCommand(program: Command, context: CliContext): voi
       .command(kind.id)
       .description(kind.title)
       .option('--dry-run', 'inventory and a full simulation, writing nothing')
-      .option('--batch-size <n>', 'units per batch (one activity)', positiveInt('--batch-size'), 10)
+      .option('--batch-size <n>', 'units per batch (one activity)', positiveInt('--batch-size'), kind.defaultBatchSize ?? defaultBatchSize)
       .option('--concurrency <n>', 'batches in flight at once', positiveInt('--concurrency'), 2)
       .option('--rate <units-per-second>', 'cap on units started per second', positiveNumber('--rate'))
       .option('--require-approval', 'wait for `ferry approve` before cutover')
