@@ -10,15 +10,13 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import copyStreams from 'pg-copy-streams';
 import { startMigration } from '../src/engine/client';
 import { defaultOptions } from '../src/engine/step-run';
-import { copyBinaryTuples, float8Array } from '../src/telemetry/pg-binary-copy';
-import { standardChannels } from '../src/telemetry/types';
 import { createTelemetryToParquetKind } from '../activities/telemetry-to-parquet';
 import { seedTelemetry } from '../activities/telemetry-to-parquet/seed';
 import { startBenchServices } from './support/bench-services';
 import { stepTimes } from './support/step-times';
+import { measureRawLimit } from './support/telemetry-raw';
 import type { BenchResult, Figure } from './support/report';
 
 export default async function bench(args: Record<string, string>): Promise<BenchResult> {
@@ -30,37 +28,9 @@ export default async function bench(args: Record<string, string>): Promise<Bench
   try {
     const pool = services.db.pool;
     await seedTelemetry(pool, p);
-    // Settle the fresh tables first (hint bits, statistics, dirty pages), so that the raw pass (a)
-    // is not slowed by writes the bulk load left behind and both (a) and (b) read the same state.
-    await pool.query('VACUUM (ANALYZE) lap_telemetry, telemetry_channels');
-    await pool.query('CHECKPOINT');
     const total = p.sessions * p.laps * p.samples;
     // (a) raw: binary COPY of both tables, decoded; and the JSON-arrays size of the same data
-    let t0 = performance.now();
-    let decoded = 0;
-    let jsonBytes = 0;
-    let rawSeconds = Infinity;
-    const client = await pool.connect();
-    try {
-      // Timed passes decode only (the fastest is the limit: the baseline is not flattered by a
-      // slow pass); a last pass sizes the same arrays as JSON.
-      for (const json of [...Array.from({ length: rawPasses }, () => false), true]) {
-        t0 = performance.now();
-        if (!json) decoded = 0;
-        for (const sql of [`SELECT ${standardChannels.join(', ')} FROM lap_telemetry`, 'SELECT data FROM telemetry_channels']) {
-          for await (const fields of copyBinaryTuples(client.query(copyStreams.to(`COPY (${sql}) TO STDOUT (FORMAT binary)`)))) {
-            for (let i = 0; i < fields.length; i++) {
-              const a = float8Array(fields[i]);
-              if (!json && i === 0 && sql.includes('lap_telemetry')) decoded += a?.length ?? 0;
-              if (json) jsonBytes += a ? JSON.stringify(Array.from(a.column.values)).length : 4;
-            }
-          }
-        }
-        if (!json) rawSeconds = Math.min(rawSeconds, (performance.now() - t0) / 1000);
-      }
-    } finally {
-      client.release();
-    }
+    const raw = await measureRawLimit(pool, rawPasses, { jsonSize: true });
     // (b) the migration through Temporal
     const worker = await services.startWorker();
     // Peak worker memory: the worker runs in this process, so its RSS is sampled during the run
@@ -89,16 +59,16 @@ export default async function bench(args: Record<string, string>): Promise<Bench
     const cols = (await duck.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${dir}/*.parquet', union_by_name = true)`)).getRows().map((r) => String(r[0]));
     const select = cols.map((c) => (c === 'lap_number' ? c : `CAST("${c}" AS DOUBLE) AS "${c}"`)).join(', ');
     await duck.run(`CREATE TABLE t AS SELECT ${select} FROM read_parquet('${dir}/*.parquet', union_by_name = true)`);
-    t0 = performance.now();
+    const t0 = performance.now();
     await duck.run(`COPY t TO '${duckFile}' (FORMAT parquet, COMPRESSION zstd)`);
     const duckSeconds = (performance.now() - t0) / 1000;
     const duckBytes = statSync(duckFile).size;
     const figures: Figure[] = [
-      { name: 'raw binary COPY + decode', value: decoded / rawSeconds, unit: 'samples/s', note: `${decoded} samples, fastest of ${rawPasses} passes` },
+      { name: 'raw binary COPY + decode', value: raw.samples / raw.seconds, unit: 'samples/s', note: `${raw.samples} samples, fastest of ${rawPasses} passes` },
       { name: 'convert phase through Temporal', value: total / convertSeconds, unit: 'samples/s', baseline: 'raw binary COPY + decode', target: { atLeast: 0.5 }, note: 'start to the first validate batch: inventory, backup, convert' },
       { name: 'whole migration (incl. validate, cutover)', value: total / wholeSeconds, unit: 'samples/s', baseline: 'raw binary COPY + decode', target: { atLeast: 0.33 }, note: `${progress.phase}; ${phases}` },
       { name: 'DuckDB parquet zstd write (from memory)', value: total / duckSeconds, unit: 'samples/s', baseline: 'raw binary COPY + decode' },
-      { name: 'JSON arrays size', value: jsonBytes, unit: 'bytes' },
+      { name: 'JSON arrays size', value: raw.jsonBytes ?? 0, unit: 'bytes' },
       { name: 'DuckDB parquet zstd size', value: duckBytes, unit: 'bytes', baseline: 'JSON arrays size' },
       { name: 'Ferry parquet size', value: ourBytes, unit: 'bytes', baseline: 'JSON arrays size', target: { atMost: 0.25 } },
       { name: 'Ferry parquet size vs DuckDB', value: ourBytes, unit: 'bytes', baseline: 'DuckDB parquet zstd size', target: { atMost: 1 } },

@@ -120,9 +120,11 @@ async function checkAgainstDigests(run: StepRun, sessionId: number, reader: Parq
   const extra = reader.info.laps.filter((l) => !byLap.has(l.lapNumber)).map((l) => l.lapNumber);
   if (extra.length > 0) mismatches.push(`laps in file but not in source: ${extra.slice(0, 20).join(', ')}`);
   const differing = new Set<number>();
-  const inFlight: Promise<LapFileDigest>[] = [];
+  const inFlight: Promise<LapFileDigest | { lapNumber: number; unreadable: string }>[] = [];
   const settle = async () => {
     const got = await inFlight.shift()!;
+    // A row group that cannot be decoded is a finding about the file, not a reason to retry.
+    if ('unreadable' in got) { mismatches.push(`lap ${got.lapNumber}: unreadable in the file: ${got.unreadable}`); return; }
     const want = byLap.get(got.lapNumber);
     if (want && want[3] !== got.digest) differing.add(got.lapNumber);
     check.samples += got.rows;
@@ -133,7 +135,9 @@ async function checkAgainstDigests(run: StepRun, sessionId: number, reader: Parq
     for (let i = 0; i < reader.lapCount; i++) {
       const entry = reader.info.laps[i];
       if (!byLap.has(entry.lapNumber)) continue;
-      inFlight.push(digestLapFileAsync(await reader.readLapFileAt(i), entry, reader.info.columns));
+      const { lapNumber } = entry;
+      inFlight.push(reader.readLapFileAt(i).then((file) => digestLapFileAsync(file, entry, reader.info.columns))
+        .catch((error: Error) => ({ lapNumber, unreadable: error.message })));
       if (inFlight.length >= digestsInFlight) await settle();
     }
     while (inFlight.length > 0) await settle();

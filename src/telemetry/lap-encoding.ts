@@ -18,8 +18,8 @@ export type EncodedLap =
   | { readonly widened: readonly ColumnPlan[] }
   | {
       readonly pages: Uint8Array;
+      /** The RowGroup of the pages, its offsets counted from the start of `pages`. */
       readonly group: ThriftStruct;
-      readonly start: number;
       /** The lap file's whole footer, for the first lap of a file only (the session footer's template). */
       readonly footer?: ThriftStruct;
       /** The plan the lap was encoded with (wider than the one asked for only when adopted). */
@@ -39,10 +39,10 @@ export function encodeLap(input: LapColumns | RawLap, asked: readonly ColumnPlan
   const plan = changed ? wider : asked;
   const { pages, group } = encodeLapPages(lap, plan);
   const footer = adopt ? footerTemplate(plan) : undefined;
-  return { pages, group, start: 0, plan, ...(footer ? { footer } : {}), ...(digest ? { digest } : {}) };
+  return { pages, group, plan, ...(footer ? { footer } : {}), ...(digest ? { digest } : {}) };
 }
 
-/** The footer parquet-wasm writes for a file of `plan` (schema, Arrow schema, writer), without row groups of interest. */
+/** The footer parquet-wasm writes for an empty file of `plan`: schema, Arrow schema and writer, for a session footer to take. */
 export function footerTemplate(plan: readonly ColumnPlan[]): ThriftStruct {
   return footerOf(encodeLapFile({ lapNumber: 0, length: 0, channels: new Map() }, plan));
 }

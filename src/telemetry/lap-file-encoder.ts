@@ -1,4 +1,8 @@
-/** Encodes one lap as a standalone single-row-group Parquet file with the encodings telemetry needs. */
+/**
+ * Encodes one lap as a standalone single-row-group Parquet file through Arrow and parquet-wasm.
+ * Session files take their schema from such a file (lap-encoding.ts: footerTemplate); their pages
+ * come from lap-page-encoder.ts, which is several times faster for the same encodings.
+ */
 import { Table, tableToIPC } from 'apache-arrow';
 import * as pw from 'parquet-wasm';
 import { lapToRecordBatch } from './lap-batch';

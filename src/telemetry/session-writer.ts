@@ -3,8 +3,8 @@
  * time. The file is written under a temporary name in the same folder and renamed into place only
  * when complete and synced, so a reader never sees a half-written file under the final name.
  *
- * Each lap is encoded by parquet-wasm as a single-row-group file whose pages are copied into the
- * session file; the footer is then rebuilt over all row groups (parquet-footer.ts). Encoding runs
+ * Each lap is encoded as one row group's column chunks (lap-page-encoder.ts) appended to the
+ * session file; the footer is then built over all row groups (parquet-footer.ts). Encoding runs
  * on a pool thread (lap-thread-pool.ts) with up to `inFlight` laps queued per writer, so the
  * caller reads the next laps meanwhile; row groups are written in the order the laps were added.
  */
@@ -101,7 +101,7 @@ export class ParquetSessionWriter {
     const at = this.pos;
     await this.put(encoded.pages);
     this.pos += encoded.pages.length;
-    this.groups.push(relocateRowGroup(encoded.group, at - encoded.start, this.groups.length));
+    this.groups.push(relocateRowGroup(encoded.group, at, this.groups.length));
     this.lapEntries.push({ lapNumber: item.lapNumber, rows: item.rows, absent: item.absent });
     this.digests.push(encoded.digest);
     this.rows += item.rows;

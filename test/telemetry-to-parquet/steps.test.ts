@@ -4,6 +4,7 @@
  * source or the file is not what the earlier steps saw.
  */
 import { existsSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTelemetryToParquetKind } from '../../activities/telemetry-to-parquet';
@@ -92,6 +93,23 @@ it('validate fails when the source changed after convert, before any cutover can
   const [validated] = await step(run, 'validate', units);
   expect(validated.status).toBe('failed');
   expect(validated.mismatches?.[0]).toMatch(/source rows changed since convert \(row versions differ\) in laps 2;/);
+});
+
+it('validate reports a file damaged on disk as a mismatch of that session, without failing the step', async () => {
+  const run = newRun();
+  const { id, units } = await seededSession(35);
+  await step(run, 'backup', units);
+  await step(run, 'convert', units);
+  // Overwrite bytes in the middle of the pages (lap 2's row group): a bad disk, a stray write.
+  const fh = await open(fileOf(id), 'r+');
+  const { size } = await fh.stat();
+  await fh.write(Buffer.alloc(64, 0xa5), 0, 64, Math.floor(size / 2));
+  await fh.close();
+  const [validated] = await step(run, 'validate', units);
+  expect(validated.status).toBe('failed');
+  expect(validated.error?.code).toBe('VALIDATION_MISMATCH');
+  expect(validated.mismatches?.some((m) => m.includes('convert wrote'))).toBe(true);
+  expect(validated.mismatches?.some((m) => /^lap \d+( |:)/.test(m))).toBe(true);
 });
 
 it('validate passes a file that matches the source, lap by lap', async () => {

@@ -1,0 +1,51 @@
+/**
+ * The raw limit of the telemetry benchmarks: the app's telemetry tables read with binary COPY and
+ * decoded, nothing else. The tables are settled first (hint bits, statistics, dirty pages), so the
+ * passes are not slowed by writes the bulk load left behind and read what the migration reads.
+ */
+import type pg from 'pg';
+import copyStreams from 'pg-copy-streams';
+import { copyBinaryTuples, float8Array } from '../../src/telemetry/pg-binary-copy';
+import { standardChannels } from '../../src/telemetry/types';
+
+const queries = [`SELECT ${standardChannels.join(', ')} FROM lap_telemetry`, 'SELECT data FROM telemetry_channels'];
+
+export interface RawLimit {
+  /** Samples (values of `time`) decoded in one pass. */
+  readonly samples: number;
+  /** The fastest pass, in seconds: the baseline is not flattered by a slow pass. */
+  readonly seconds: number;
+  /** The same arrays written as JSON arrays, in bytes (when asked for). */
+  readonly jsonBytes?: number;
+}
+
+export async function measureRawLimit(pool: pg.Pool, passes: number, { jsonSize = false } = {}): Promise<RawLimit> {
+  await pool.query('VACUUM (ANALYZE) lap_telemetry, telemetry_channels');
+  await pool.query('CHECKPOINT');
+  let samples = 0;
+  let seconds = Infinity;
+  let jsonBytes = 0;
+  const client = await pool.connect();
+  try {
+    for (const json of [...Array.from({ length: Math.max(1, passes) }, () => false), ...(jsonSize ? [true] : [])]) {
+      const t0 = performance.now();
+      let decoded = 0;
+      for (const sql of queries) {
+        for await (const fields of copyBinaryTuples(client.query(copyStreams.to(`COPY (${sql}) TO STDOUT (FORMAT binary)`)))) {
+          for (let i = 0; i < fields.length; i++) {
+            const a = float8Array(fields[i]);
+            if (i === 0 && sql === queries[0]) decoded += a?.length ?? 0;
+            if (json) jsonBytes += a ? JSON.stringify(Array.from(a.column.values)).length : 4;
+          }
+        }
+      }
+      if (!json) {
+        samples = decoded;
+        seconds = Math.min(seconds, (performance.now() - t0) / 1000);
+      }
+    }
+  } finally {
+    client.release();
+  }
+  return { samples, seconds, ...(jsonSize ? { jsonBytes } : {}) };
+}
