@@ -3,11 +3,12 @@
  * Arrow and parquet-wasm (whose per-lap conversions cost several times the encoding itself):
  * `lap_number` INT32, each decimal channel as INT64 scaled integers with DELTA_BINARY_PACKED
  * (uncompressed: the deltas of a smooth signal are already a few bits each), each Float64 channel
- * as DOUBLE with BYTE_STREAM_SPLIT and BROTLI (quality 0: on byte-split doubles of logged signals it
- * measured ~500 MB/s at 0.45 of the size, where gzip level 1 managed 44 MB/s at 0.42; Node has no zstd). One data page (v1) per column chunk, definition levels
- * as RLE runs, chunk statistics (min, max, null count). The row group's offsets count from the
- * start of the returned bytes; the schema they match is the one parquet-wasm writes for the same
- * plan (see lap-encoding.ts), which the session footer takes as its template.
+ * as DOUBLE with BYTE_STREAM_SPLIT and BROTLI at quality 0 (on byte-split doubles of logged signals
+ * it measured ~500 MB/s at 0.45 of the size, where gzip level 1 managed 44 MB/s at 0.42; Node 20
+ * has no zstd). One data page (v1) per column chunk, definition levels as RLE runs, chunk
+ * statistics (min, max, null count). The row group's offsets count from the start of the returned
+ * bytes; the schema they match is the one parquet-wasm writes for the same plan (lap-encoding.ts),
+ * which the session footer takes as its template.
  */
 import { brotliCompressSync, constants } from 'node:zlib';
 import { decimalDivisor } from './channel-encoding';
@@ -24,23 +25,20 @@ const Codec = { UNCOMPRESSED: 0, BROTLI: 4 } as const;
 class Bytes {
   buf = new Uint8Array(1 << 16);
   length = 0;
-  ensure(n: number): void {
+  /** Makes room for `n` more bytes (writers may then fill `buf` directly). */
+  reserve(n: number): void {
     if (this.length + n <= this.buf.length) return;
     const next = new Uint8Array(Math.max(this.buf.length * 2, this.length + n));
     next.set(this.buf.subarray(0, this.length));
     this.buf = next;
   }
-  /** Makes room for `n` more bytes, for writers that fill `buf` directly. */
-  reserve(n: number): void {
-    this.ensure(n);
-  }
   byte(b: number): void {
-    this.ensure(1);
+    this.reserve(1);
     this.buf[this.length++] = b;
   }
   /** ULEB128 of a non-negative integer up to 2^53. */
   uleb(v: number): void {
-    this.ensure(8);
+    this.reserve(8);
     while (v >= 0x80) {
       this.buf[this.length++] = (v % 0x80) | 0x80;
       v = Math.floor(v / 0x80);
@@ -52,7 +50,7 @@ class Bytes {
     this.uleb(v >= 0 ? v * 2 : -v * 2 - 1);
   }
   bytes(b: Uint8Array): void {
-    this.ensure(b.length);
+    this.reserve(b.length);
     this.buf.set(b, this.length);
     this.length += b.length;
   }
