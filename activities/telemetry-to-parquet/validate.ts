@@ -5,8 +5,9 @@
  * included); the laps' row versions must still be the ones convert read at, so the source is
  * unchanged since. A lap whose digest differs is compared with a fresh read of the source value
  * for value (Object.is on float64), which names the first mismatches; a lap equal value for value
- * (it can differ only in NaN payload bits, which are not kept) passes. Also checks the file's
- * sha256 against what convert wrote, and reports missing and extra laps.
+ * (it can then differ only in NaN payload bits, which a file rewritten elsewhere may have lost)
+ * passes. Also checks the file's sha256 against what convert wrote, and reports missing and extra
+ * laps.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -75,7 +76,7 @@ interface SessionCheck {
   readonly mismatches: string[];
   samples: number;
   lapsChecked: number;
-  /** Laps whose digest differed but whose values are equal (NaN payload bits only). */
+  /** Laps whose digest differed but whose values are equal (NaN payload bits at most). */
   readonly equalByValue: number[];
 }
 

@@ -5,6 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import copyStreams from 'pg-copy-streams';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTelemetryToParquetKind } from '../../activities/telemetry-to-parquet';
@@ -19,6 +22,7 @@ import { silentLogger } from '../../src/log';
 import { writeSessionFile } from '../../src/telemetry/session-file';
 import { ParquetSessionReader } from '../../src/telemetry/session-reader';
 import type { LapColumns } from '../../src/telemetry/types';
+import { float8Field } from '../support/binary-copy';
 import { openTestContext, type TestContext } from '../support/harness';
 
 let t: TestContext;
@@ -110,6 +114,50 @@ it('validate reports a file damaged on disk as a mismatch of that session, witho
   expect(validated.error?.code).toBe('VALIDATION_MISMATCH');
   expect(validated.mismatches?.some((m) => m.includes('convert wrote'))).toBe(true);
   expect(validated.mismatches?.some((m) => /^lap \d+( |:)/.test(m))).toBe(true);
+});
+
+it('keeps a NaN with payload bits bit for bit, and validate passes it by checksum', async () => {
+  const run = newRun();
+  const session = await t.db.pool.query<{ id: number }>("INSERT INTO sessions (name) VALUES ('nan payload') RETURNING id");
+  const id = session.rows[0].id;
+  // PostgreSQL's own 'NaN' is the canonical quiet NaN; one with other payload bits comes in binary.
+  const oddNaN = '7ff8000000000001';
+  const speed = float8Field([1, 2]);
+  Buffer.from(oddNaN, 'hex').copy(speed, 24);
+  const int4 = (v: number) => { const b = Buffer.alloc(4); b.writeInt32BE(v); return b; };
+  const row = (fields: Buffer[]) => Buffer.concat([Buffer.from([0, fields.length]), ...fields.flatMap((f) => [int4(f.length), f])]);
+  const stream = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8), row([int4(id), int4(1), float8Field([0, 0.05]), speed]), Buffer.from([0xff, 0xff])]);
+  const client = await t.db.pool.connect();
+  try {
+    await pipeline(Readable.from([stream]), client.query(copyStreams.from('COPY lap_telemetry (session_id, lap_number, time, speed) FROM STDIN (FORMAT binary)')));
+  } finally {
+    client.release();
+  }
+  const units: UnitRow[] = [{ key: `session:${id}`, ordinal: 0, detail: {} }];
+  await step(run, 'backup', units);
+  expect((await step(run, 'convert', units))[0].status).toBe('done');
+  const reader = await ParquetSessionReader.open(fileOf(id));
+  const lap = await reader.readLapAt(0);
+  await reader.close();
+  const bits = Buffer.alloc(8);
+  bits.writeDoubleBE(lap.channels.get('speed')!.values[0]);
+  expect(bits.toString('hex')).toBe(oddNaN);
+  const [validated] = await step(run, 'validate', units);
+  expect(validated.status).toBe('done');
+  expect(validated.detail?.lapsEqualByValueOnly).toBeUndefined();
+});
+
+it('validate passes a lap whose checksum differs but whose values are equal, and lists it', async () => {
+  const run = newRun();
+  const { units } = await seededSession(36);
+  await step(run, 'backup', units);
+  await step(run, 'convert', units);
+  // As if a reader or writer on the way had changed a NaN's payload bits: the checksum of lap 2 differs.
+  await t.db.pool.query(
+    `UPDATE ferry.unit_ledger SET detail = jsonb_set(detail, '{laps,1,3}', '"0"') WHERE migration_id = $1 AND step = 'convert'`, [run.migrationId]);
+  const [validated] = await step(run, 'validate', units);
+  expect(validated.status).toBe('done');
+  expect(validated.detail?.lapsEqualByValueOnly).toEqual([2]);
 });
 
 it('validate passes a file that matches the source, lap by lap', async () => {
