@@ -9,6 +9,7 @@
  * int32 BE 8 and the float64 big-endian.
  */
 import { createHash, type Hash } from 'node:crypto';
+import { scratchUint8 } from './scratch-arrays';
 import type { LapColumns } from './types';
 
 /** One channel of a source lap: its element count and element bytes (binary COPY layout). */
@@ -37,18 +38,17 @@ export function sourceLapDigest(channels: readonly (SourceChannelBytes | null)[]
   return hash.digest('hex');
 }
 
-let scratch = new DataView(new ArrayBuffer(64 * 1024));
-
 function updateWithElements(hash: Hash, values: Float64Array, nulls: Uint8Array | undefined, length: number): void {
-  if (scratch.byteLength < length * 12) scratch = new DataView(new ArrayBuffer(length * 12));
+  const bytes = scratchUint8('digest elements', length * 12);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let p = 0;
   for (let i = 0; i < length; i++) {
-    if (nulls && nulls[i]) { scratch.setInt32(p, -1); p += 4; continue; }
-    scratch.setInt32(p, 8);
-    scratch.setFloat64(p + 4, values[i]);
+    if (nulls && nulls[i]) { view.setInt32(p, -1); p += 4; continue; }
+    view.setInt32(p, 8);
+    view.setFloat64(p + 4, values[i]);
     p += 12;
   }
-  hash.update(new Uint8Array(scratch.buffer, 0, p));
+  hash.update(bytes.subarray(0, p));
 }
 
 /** Digest of a lap held as columns (read back from a file), over `names` in the file's column order. */

@@ -6,7 +6,7 @@
 const kept: ArrayBuffer[] = [];
 const maxKept = 8;
 
-/** A zeroed-or-reused buffer of at least `size` bytes, as a view of exactly `size`. */
+/** A buffer of at least `size` bytes, new or reused (its contents are not cleared), as a view of exactly `size`. */
 export function takeBuffer(size: number): Uint8Array {
   const at = kept.findIndex((b) => b.byteLength >= size);
   if (at >= 0) return new Uint8Array(kept.splice(at, 1)[0], 0, size);
