@@ -32,25 +32,21 @@ export interface OrphanChannel {
 
 export interface SessionSurvey {
   readonly sessionId: number;
-  readonly laps: number;
-  readonly samples: number;
   readonly duplicateLapNumbers: readonly number[];
   readonly auxiliaryChannels: readonly string[];
-  readonly auxRows: number;
   readonly orphans: readonly OrphanChannel[];
   readonly sourceType: string;
   readonly importedAt: string;
 }
 
+/** What a step needs to know of a session before streaming it; reads no array but orphans' lengths. */
 export async function surveySession(pool: pg.Pool, sessionId: number): Promise<SessionSurvey> {
-  const [counts, dups, aux, orphans, sources] = await Promise.all([
-    pool.query<{ laps: number; samples: string }>(
-      'SELECT count(*)::int AS laps, coalesce(sum(cardinality(time)), 0)::text AS samples FROM lap_telemetry WHERE session_id = $1', [sessionId]),
+  const [dups, aux, orphans, sources] = await Promise.all([
     pool.query<{ lap_number: number }>(
       'SELECT lap_number FROM lap_telemetry WHERE session_id = $1 GROUP BY lap_number HAVING count(*) > 1 ORDER BY lap_number', [sessionId]),
-    pool.query<{ name: string; n: number }>(
-      `SELECT c.name, count(*)::int AS n FROM telemetry_channels c JOIN lap_telemetry t ON t.lap_id = c.lap_id
-       WHERE t.session_id = $1 GROUP BY c.name ORDER BY c.name`, [sessionId]),
+    pool.query<{ name: string }>(
+      `SELECT DISTINCT c.name FROM telemetry_channels c JOIN lap_telemetry t ON t.lap_id = c.lap_id
+       WHERE t.session_id = $1 ORDER BY c.name`, [sessionId]),
     pool.query<{ id: number; lap_id: number; name: string; samples: number }>(
       `SELECT c.id, c.lap_id, c.name, coalesce(cardinality(c.data), 0) AS samples FROM telemetry_channels c JOIN laps l ON l.id = c.lap_id
        WHERE l.session_id = $1 AND NOT EXISTS (SELECT 1 FROM lap_telemetry t WHERE t.lap_id = c.lap_id) ORDER BY c.id`, [sessionId]),
@@ -60,11 +56,8 @@ export async function surveySession(pool: pg.Pool, sessionId: number): Promise<S
   const types = [...new Set(sources.rows.map((r) => r.source_type))];
   return {
     sessionId,
-    laps: counts.rows[0].laps,
-    samples: Number(counts.rows[0].samples),
     duplicateLapNumbers: dups.rows.map((r) => r.lap_number),
     auxiliaryChannels: aux.rows.map((r) => r.name),
-    auxRows: aux.rows.reduce((s, r) => s + r.n, 0),
     orphans: orphans.rows.map((r) => ({ id: r.id, lapId: r.lap_id, name: r.name, samples: r.samples })),
     sourceType: types.length === 0 ? 'unknown' : types.length === 1 ? types[0] : 'merged',
     importedAt: sources.rows[0]?.imported_at.toISOString() ?? '',
