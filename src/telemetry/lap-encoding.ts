@@ -10,7 +10,7 @@ import { widenPlan } from './channel-encoding';
 import { footerOf } from './parquet-footer';
 import { encodeLapFile } from './lap-file-encoder';
 import { encodeLapPages } from './lap-page-encoder';
-import { rawLapColumns, rawLapDigest, type RawLap } from './raw-lap';
+import { isRawLap, rawLapColumns, rawLapDigest, type RawLap } from './raw-lap';
 import type { ThriftStruct } from './thrift-compact';
 import type { ColumnPlan, LapColumns } from './types';
 
@@ -29,7 +29,7 @@ export type EncodedLap =
     };
 
 export function encodeLap(input: LapColumns | RawLap, asked: readonly ColumnPlan[], adopt = false): EncodedLap {
-  const raw = 'kind' in input ? input : undefined;
+  const raw = isRawLap(input) ? input : undefined;
   const digest = raw && rawLapDigest(raw);
   // The decoded columns live only for this call: scratch arrays, reused by the next lap.
   const lap = raw ? rawLapColumns(raw, asked.map((c) => c.name), true) : (input as LapColumns);

@@ -1,6 +1,6 @@
 /**
  * Background threads for the costly per-lap work, so that it runs beside the main thread's I/O:
- * decoding, digesting and encoding a lap into Parquet pages (zstd in parquet-wasm) while the next
+ * decoding, digesting and encoding a lap into Parquet pages (lap-page-encoder.ts) while the next
  * laps are read from PostgreSQL, and decoding a lap read back from a file into its content digest
  * (lap-digest.ts) while the next row group is read from disk. One pool per process, created on
  * first use, threads unref'd so they never keep a process alive. Where threads cannot start, the
@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import type { LapEntry } from './file-metadata';
 import { lapFileDigest, type LapFileDigest } from './lap-file-digest';
 import { encodeLap, type EncodedLap } from './lap-encoding';
-import type { RawLap } from './raw-lap';
+import { isRawLap, type RawLap } from './raw-lap';
 import { giveBack } from './spare-buffers';
 import type { ColumnPlan, LapColumns } from './types';
 
@@ -101,7 +101,7 @@ function buffersOf(lap: LapColumns): ArrayBuffer[] {
  * `transfer`, so do a lap's column arrays.
  */
 export function encodeLapAsync(lap: LapColumns | RawLap, plan: readonly ColumnPlan[], options: { transfer?: boolean; adopt?: boolean } = {}): Promise<EncodedLap> {
-  const moved = 'kind' in lap ? [lap.bytes.buffer as ArrayBuffer] : options.transfer ? buffersOf(lap) : [];
+  const moved = isRawLap(lap) ? [lap.bytes.buffer as ArrayBuffer] : options.transfer ? buffersOf(lap) : [];
   return runOnPool({ op: 'encode', lap, plan, adopt: options.adopt ?? false }, moved) as Promise<EncodedLap>;
 }
 

@@ -4,10 +4,11 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { runLapRequest, type LapThreadRequest } from './lap-thread-pool';
+import { isRawLap } from './raw-lap';
 
 function requestBuffer(request: LapThreadRequest): ArrayBuffer | undefined {
   if (request.op === 'digest') return request.file.buffer as ArrayBuffer;
-  return 'kind' in request.lap ? (request.lap.bytes.buffer as ArrayBuffer) : undefined;
+  return isRawLap(request.lap) ? (request.lap.bytes.buffer as ArrayBuffer) : undefined;
 }
 
 parentPort!.on('message', ({ id, request }: { id: number; request: LapThreadRequest }) => {

@@ -18,6 +18,11 @@ export interface RawLap {
   readonly channels: readonly (readonly [number, number] | null)[];
 }
 
+/** True for a lap as PostgreSQL sent it (undecoded), false for one given as columns. */
+export function isRawLap(lap: LapColumns | RawLap): lap is RawLap {
+  return 'kind' in lap && lap.kind === 'raw';
+}
+
 /** Packs the element bytes of each channel (in the file's column order; null = NULL array). */
 export function packRawLap(lapNumber: number, length: number, channels: readonly (Uint8Array | null)[]): RawLap {
   const bytes = takeBuffer(channels.reduce((n, c) => n + (c?.length ?? 0), 0));

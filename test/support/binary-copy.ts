@@ -19,5 +19,20 @@ export function float8Field(values: readonly (number | null)[]): Buffer {
   return b;
 }
 
+/** A whole binary COPY stream of `tuples` (header, tuples, trailer). */
+export function copyStream(tuples: readonly (Buffer | null)[][]): Buffer {
+  const header = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
+  const body = tuples.map((fields) => {
+    const count = Buffer.alloc(2);
+    count.writeInt16BE(fields.length);
+    return Buffer.concat([count, ...fields.flatMap((f) => {
+      const len = Buffer.alloc(4);
+      len.writeInt32BE(f === null ? -1 : f.length);
+      return f === null ? [len] : [len, f];
+    })]);
+  });
+  return Buffer.concat([header, ...body, Buffer.from([0xff, 0xff])]);
+}
+
 /** Values whose bits a float8 round trip must keep: signed zeros, NaN, infinities, NULL, extremes. */
 export const tricky = [0, -0, 0.1 + 0.2, NaN, Infinity, -Infinity, null, 52.1234567, Number.MIN_VALUE, -1e300];

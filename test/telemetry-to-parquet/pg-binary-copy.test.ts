@@ -2,22 +2,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { copyBinaryTuples, float8Array } from '../../src/telemetry/pg-binary-copy';
 import { seededRandom } from '../../src/sample-data/seeded-random';
-import { float8Field, tricky } from '../support/binary-copy';
-
-/** A whole binary COPY stream of `tuples` (header, tuples, trailer). */
-function copyStream(tuples: readonly (Buffer | null)[][]): Buffer {
-  const header = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
-  const body = tuples.map((fields) => {
-    const count = Buffer.alloc(2);
-    count.writeInt16BE(fields.length);
-    return Buffer.concat([count, ...fields.flatMap((f) => {
-      const len = Buffer.alloc(4);
-      len.writeInt32BE(f === null ? -1 : f.length);
-      return f === null ? [len] : [len, f];
-    })]);
-  });
-  return Buffer.concat([header, ...body, Buffer.from([0xff, 0xff])]);
-}
+import { copyStream, float8Field, tricky } from '../support/binary-copy';
 
 /** The stream cut into pieces of random sizes, as a socket delivers it. */
 function inPieces(bytes: Buffer, random: () => number): Readable {

@@ -22,7 +22,7 @@ import { silentLogger } from '../../src/log';
 import { writeSessionFile } from '../../src/telemetry/session-file';
 import { ParquetSessionReader } from '../../src/telemetry/session-reader';
 import type { LapColumns } from '../../src/telemetry/types';
-import { float8Field } from '../support/binary-copy';
+import { copyStream, float8Field } from '../support/binary-copy';
 import { openTestContext, type TestContext } from '../support/harness';
 
 let t: TestContext;
@@ -125,8 +125,7 @@ it('keeps a NaN with payload bits bit for bit, and validate passes it by checksu
   const speed = float8Field([1, 2]);
   Buffer.from(oddNaN, 'hex').copy(speed, 24);
   const int4 = (v: number) => { const b = Buffer.alloc(4); b.writeInt32BE(v); return b; };
-  const row = (fields: Buffer[]) => Buffer.concat([Buffer.from([0, fields.length]), ...fields.flatMap((f) => [int4(f.length), f])]);
-  const stream = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8), row([int4(id), int4(1), float8Field([0, 0.05]), speed]), Buffer.from([0xff, 0xff])]);
+  const stream = copyStream([[int4(id), int4(1), float8Field([0, 0.05]), speed]]);
   const client = await t.db.pool.connect();
   try {
     await pipeline(Readable.from([stream]), client.query(copyStreams.from('COPY lap_telemetry (session_id, lap_number, time, speed) FROM STDIN (FORMAT binary)')));
