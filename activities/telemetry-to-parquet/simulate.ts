@@ -6,8 +6,7 @@
 import type { StepRun, UnitRow } from '../../src/engine/kind';
 import type { UnitOutcome } from '../../src/engine/types';
 import { sessionFilePath } from '../../src/telemetry/parquet-store';
-import { encodeLapPages } from '../../src/telemetry/lap-page-encoder';
-import { widenPlan } from '../../src/telemetry/channel-encoding';
+import { encodeLap } from '../../src/telemetry/lap-encoding';
 import { initialPlan } from '../../src/telemetry/session-file';
 import { checkLap, decodeLap, fileChannels } from './lap-check';
 import { outDirOf, sessionIdOf } from './options';
@@ -32,8 +31,8 @@ export async function simulateUnits(run: StepRun, units: readonly UnitRow[]): Pr
       samples += v.samples;
       if (sampleRows === 0) {
         const lap = decodeLap(source, channels, v.samples);
-        const plan = initialPlan(channels).map((c) => widenPlan(c, lap.channels.get(c.name) ?? null, lap.length));
-        sampleBytes = encodeLapPages(lap, plan).pages.length;
+        const encoded = encodeLap(lap, initialPlan(channels), true);
+        sampleBytes = 'pages' in encoded ? encoded.pages.length : 0;
         sampleRows = lap.length;
       }
     }

@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { StepRun, UnitRow } from '../../src/engine/kind';
 import type { UnitOutcome } from '../../src/engine/types';
+import { isCurrentDigest } from '../../src/telemetry/lap-digest';
 import { digestLapFileAsync } from '../../src/telemetry/lap-thread-pool';
 import type { LapFileDigest } from '../../src/telemetry/lap-file-digest';
 import { ParquetSessionReader } from '../../src/telemetry/session-reader';
@@ -92,8 +93,8 @@ async function validateSession(run: StepRun, unit: UnitRow, file: string, expect
   const sha = await fileSha256(file);
   if (expectedSha && sha !== expectedSha) check.mismatches.push(`${file}: sha256 ${sha} differs from the ${expectedSha} convert wrote`);
   try {
-    // A convert record without digests (written by an older Ferry): every lap against the source.
-    if (expected) await checkAgainstDigests(run, sessionId, reader, expected, check);
+    // A convert record without digests, or with an older form of them (written by an older Ferry): every lap against the source.
+    if (expected && expected.every(([, , , digest]) => isCurrentDigest(digest))) await checkAgainstDigests(run, sessionId, reader, expected, check);
     else await checkAgainstSource(run, sessionId, reader, check, null);
   } finally {
     await reader.close();

@@ -4,13 +4,34 @@
  * side from a lap read back out of Parquet. Equal digests mean every channel has the same NULL-ness
  * and the same elements bit for bit (NULL elements, NaN payloads, -0 and ±Infinity included).
  *
- * Canonical form, per channel in the file's column order: 0x00 for a NULL array; else 0x01, the
- * element count (int32 BE), then each element as binary COPY sends it: int32 BE -1 for NULL, else
- * int32 BE 8 and the float64 big-endian.
+ * Canonical form of a channel: its elements as binary COPY sends them (per element int32 BE -1 for
+ * NULL, else int32 BE 8 and the float64 big-endian). Each channel's elements are hashed where
+ * they lie (no copy on the source side) by two different 64-bit hashes, XXH3-64 and XXH64; the lap
+ * digest is SHA-256 over, per channel in the file's column order, 0x00 for a NULL array, else 0x01,
+ * the element count (int32 BE) and both hashes. Neither hash is cryptographic: they guard against
+ * bugs and damage, which is what validate looks for, at ~2.3 × the speed of SHA-256 over the same
+ * bytes here (XXH3-128 would be one hash, but this library computes it 6 × slower than its
+ * streaming XXH3-64). Digests carry the scheme's name as a prefix, so one taken by an older Ferry
+ * (SHA-256 over the elements, no prefix) is recognised as such (see isCurrentDigest).
  */
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import xxhash from '@node-rs/xxhash';
 import { scratchUint8 } from './scratch-arrays';
 import type { LapColumns } from './types';
+
+const scheme = 'xxh3+xxh64:';
+/** Bytes per channel in the lap record: tag, element count, two 64-bit hashes. */
+const recordSize = 1 + 4 + 8 + 8;
+/** One streaming hasher per thread, reset for each channel (creating one per channel costs more than hashing). */
+const xxh3 = xxhash.xxh3.Xxh3.withSeed();
+
+interface ChannelHash { readonly length: number; readonly xxh3: bigint; readonly xxh64: bigint }
+
+function hashElements(length: number, elements: Uint8Array): ChannelHash {
+  xxh3.reset();
+  xxh3.update(elements as Buffer);
+  return { length, xxh3: xxh3.digest(), xxh64: xxhash.xxh64(elements as Buffer) };
+}
 
 /** One channel of a source lap: its element count and element bytes (binary COPY layout). */
 export interface SourceChannelBytes {
@@ -18,27 +39,33 @@ export interface SourceChannelBytes {
   readonly elements: Uint8Array;
 }
 
-const absentTag = new Uint8Array([0]);
+/** True for a digest of the form this version takes (and so can compare with a file's). */
+export function isCurrentDigest(digest: string): boolean {
+  return digest.startsWith(scheme);
+}
 
-function presentTag(length: number): Uint8Array {
-  const tag = new Uint8Array(5);
-  tag[0] = 1;
-  new DataView(tag.buffer).setInt32(1, length);
-  return tag;
+/** Folds per-channel element hashes (null for a NULL array) into the lap digest. */
+function lapDigest(channels: readonly (ChannelHash | null)[]): string {
+  const record = new Uint8Array(channels.length * recordSize);
+  const view = new DataView(record.buffer);
+  channels.forEach((c, i) => {
+    const at = i * recordSize;
+    if (c === null) return;
+    record[at] = 1;
+    view.setInt32(at + 1, c.length);
+    view.setBigUint64(at + 5, c.xxh3);
+    view.setBigUint64(at + 13, c.xxh64);
+  });
+  return scheme + createHash('sha256').update(record).digest('hex');
 }
 
 /** Digest of a source lap: `channels` in the file's column order, null for a NULL array. */
 export function sourceLapDigest(channels: readonly (SourceChannelBytes | null)[]): string {
-  const hash = createHash('sha256');
-  for (const c of channels) {
-    if (c === null) { hash.update(absentTag); continue; }
-    hash.update(presentTag(c.length));
-    hash.update(c.elements);
-  }
-  return hash.digest('hex');
+  return lapDigest(channels.map((c) => (c === null ? null : hashElements(c.length, c.elements))));
 }
 
-function updateWithElements(hash: Hash, values: Float64Array, nulls: Uint8Array | undefined, length: number): void {
+/** A column's elements in the canonical (binary COPY) layout, in a scratch buffer. */
+function canonicalElements(values: Float64Array, nulls: Uint8Array | undefined, length: number): Uint8Array {
   const bytes = scratchUint8('digest elements', length * 12);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let p = 0;
@@ -48,17 +75,13 @@ function updateWithElements(hash: Hash, values: Float64Array, nulls: Uint8Array 
     view.setFloat64(p + 4, values[i]);
     p += 12;
   }
-  hash.update(bytes.subarray(0, p));
+  return bytes.subarray(0, p);
 }
 
 /** Digest of a lap held as columns (read back from a file), over `names` in the file's column order. */
 export function lapColumnsDigest(lap: LapColumns, names: readonly string[]): string {
-  const hash = createHash('sha256');
-  for (const name of names) {
+  return lapDigest(names.map((name) => {
     const column = lap.channels.get(name) ?? null;
-    if (column === null) { hash.update(absentTag); continue; }
-    hash.update(presentTag(lap.length));
-    updateWithElements(hash, column.values, column.nulls, lap.length);
-  }
-  return hash.digest('hex');
+    return column === null ? null : hashElements(lap.length, canonicalElements(column.values, column.nulls, lap.length));
+  }));
 }

@@ -33,11 +33,18 @@ export function encodeLap(input: LapColumns | RawLap, asked: readonly ColumnPlan
   const digest = raw && rawLapDigest(raw);
   // The decoded columns live only for this call: scratch arrays, reused by the next lap.
   const lap = raw ? rawLapColumns(raw, asked.map((c) => c.name), true) : (input as LapColumns);
-  const wider = asked.map((c) => widenPlan(c, lap.channels.get(c.name) ?? null, lap.length));
-  const changed = wider.some((c, i) => c !== asked[i]);
-  if (changed && !adopt) return { widened: wider };
-  const plan = changed ? wider : asked;
-  const { pages, group } = encodeLapPages(lap, plan);
+  // Encoding checks that every value fits the plan; only a lap that does not is scanned for the plan that does.
+  let plan = asked;
+  let encoded = encodeLapPages(lap, plan);
+  if (encoded === null) {
+    const wider = asked.map((c) => widenPlan(c, lap.channels.get(c.name) ?? null, lap.length));
+    encoded = wider.some((c, i) => c !== asked[i]) ? encodeLapPages(lap, wider) : null;
+    // Both checks are the same rule (fitsScale); disagreeing would make the writer restart forever.
+    if (encoded === null) throw new Error(`lap ${lap.lapNumber}: its values fit neither the plan nor the plan widened for them`);
+    if (!adopt) return { widened: wider };
+    plan = wider;
+  }
+  const { pages, group } = encoded;
   const footer = adopt ? footerTemplate(plan) : undefined;
   return { pages, group, plan, ...(footer ? { footer } : {}), ...(digest ? { digest } : {}) };
 }

@@ -15,7 +15,10 @@ import { decimalDivisor } from './channel-encoding';
 import { T, encodeStruct, type ThriftField, type ThriftStruct } from './thrift-compact';
 import type { ChannelColumn, ColumnPlan, LapColumns } from './types';
 import { lapNumberColumn } from './lap-batch';
-import { scratchFloat64, scratchInt32, scratchUint8 } from './scratch-arrays';
+import { endianness } from 'node:os';
+import { scratchFloat64, scratchInt32 } from './scratch-arrays';
+
+const littleEndian = endianness() === 'LE';
 
 const Type = { INT32: 1, INT64: 2, DOUBLE: 5 } as const;
 const Encoding = { RLE: 3, DELTA_BINARY_PACKED: 5, BYTE_STREAM_SPLIT: 9 } as const;
@@ -147,56 +150,71 @@ function deltaBinaryPacked(out: Bytes, ints: Float64Array, count: number): void 
 /** Below this magnitude every delta and its offset from the block minimum fit a 32-bit integer. */
 const smallMagnitude = 2 ** 30;
 
-/** DELTA_BINARY_PACKED of integers below 2^30 in magnitude (most logged channels), in 32-bit arithmetic. */
-function deltaBinaryPackedSmall(out: Bytes, ints: Int32Array, count: number): void {
+/**
+ * DELTA_BINARY_PACKED of integers below 2^30 in magnitude (most logged channels), in 32-bit
+ * arithmetic: one pass for the deltas, their minimum and each miniblock's maximum (whose offset
+ * from the minimum has the miniblock's bit width), one pass to pack.
+ */
+function deltaBinaryPackedSmall(out: Bytes, ints: Float64Array, count: number): void {
   out.uleb(blockSize);
   out.uleb(miniblocks);
   out.uleb(count);
   out.zigzag(count > 0 ? ints[0] : 0);
-  const shifted = scratchInt32('shifted', blockSize);
+  const deltas = scratchInt32('deltas', blockSize);
   const widths = scratchInt32('widths', miniblocks);
   for (let start = 1; start < count; start += blockSize) {
     const n = Math.min(blockSize, count - start);
+    const used = (n + miniblockSize - 1) >> 5;
     let min = 0x7fffffff;
-    for (let j = 0; j < n; j++) {
-      const d = ints[start + j] - ints[start + j - 1];
-      shifted[j] = d;
-      if (d < min) min = d;
+    widths.fill(-0x80000000);
+    for (let m = 0; m < used; m++) {
+      let max = -0x80000000;
+      for (let j = m * miniblockSize, end = Math.min(n, j + miniblockSize); j < end; j++) {
+        const d = ints[start + j] - ints[start + j - 1];
+        deltas[j] = d;
+        if (d < min) min = d;
+        if (d > max) max = d;
+      }
+      widths[m] = max;
     }
     out.zigzag(min);
-    const used = (n + miniblockSize - 1) >> 5;
-    widths.fill(0);
-    for (let j = 0; j < n; j++) {
-      shifted[j] -= min;
-      widths[j >> 5] |= shifted[j];
-    }
+    // Padding the last miniblock with the minimum packs it as zeros, so packing never tests for the end.
+    deltas.fill(min, n, used * miniblockSize);
     out.reserve(miniblocks + 4 * 32 * used);
     const buf = out.buf;
     let pos = out.length;
-    for (let m = 0; m < miniblocks; m++) buf[pos++] = widths[m] = 32 - Math.clz32(widths[m]);
-    for (let m = 0; m < used; m++) {
-      const width = widths[m];
-      const from = m * miniblockSize;
-      let acc = 0;
-      let bits = 0;
-      for (let i = 0; i < miniblockSize; i++) {
-        const v = from + i < n ? shifted[from + i] : 0;
-        if (width <= 24) {
-          acc |= v << bits;
-          bits += width;
-        } else {
-          // Two pieces of at most 16 bits keep the accumulator within 32 bits.
-          acc |= (v & 0xffff) << bits;
-          bits += 16;
-          while (bits >= 8) { buf[pos++] = acc & 0xff; acc >>>= 8; bits -= 8; }
-          acc |= (v >>> 16) << bits;
-          bits += width - 16;
-        }
-        while (bits >= 8) { buf[pos++] = acc & 0xff; acc >>>= 8; bits -= 8; }
-      }
-    }
+    // Offsets from the minimum reach 2^32 - 4: their widths come from the unsigned 32-bit pattern.
+    for (let m = 0; m < miniblocks; m++) buf[pos++] = widths[m] = m < used ? 32 - Math.clz32((widths[m] - min) >>> 0) : 0;
+    for (let m = 0; m < used; m++) pos = packMiniblock32(buf, pos, deltas, min, m * miniblockSize, widths[m]);
     out.length = pos;
   }
+}
+
+/**
+ * Packs the 32 deltas from `from`, less `min`, at `width` bits into `buf` at `pos`, least
+ * significant bit first, one little-endian 32-bit word at a time (32 values of `width` bits fill
+ * exactly `width` words). Returns the position after them.
+ */
+function packMiniblock32(buf: Uint8Array, pos: number, deltas: Int32Array, min: number, from: number, width: number): number {
+  if (width === 0) return pos;
+  let word = 0;
+  let bits = 0;
+  for (let i = from, end = from + miniblockSize; i < end; i++) {
+    const v = (deltas[i] - min) | 0;
+    word |= v << bits;
+    bits += width;
+    if (bits >= 32) {
+      buf[pos] = word;
+      buf[pos + 1] = word >>> 8;
+      buf[pos + 2] = word >>> 16;
+      buf[pos + 3] = word >>> 24;
+      pos += 4;
+      bits -= 32;
+      // The high `bits` bits of v did not fit the word just written.
+      word = bits === 0 ? 0 : v >>> (width - bits);
+    }
+  }
+  return pos;
 }
 
 /** The same encoding in 64-bit arithmetic, for columns with scaled integers beyond 2^51 (rare). */
@@ -268,42 +286,64 @@ function presentValues(column: ChannelColumn, length: number): { values: Float64
   return { values, count };
 }
 
-function decimalValues(out: Bytes, column: ChannelColumn, length: number, scale: number, stats: ChunkStats): void {
+/** Scaled integers beyond this are not all exact in a double: such a channel needs Float64. */
+const maxExact = 2 ** 53;
+
+/**
+ * Writes a decimal channel's values as scaled integers; false, writing nothing, when a value does
+ * not fit `scale` (the check widenPlan makes, done here in the same pass as the scaling).
+ */
+function decimalValues(out: Bytes, column: ChannelColumn, length: number, scale: number, stats: ChunkStats): boolean {
   const { values, count } = presentValues(column, length);
   const p = decimalDivisor(scale);
   const ints = scratchFloat64('ints', count);
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < count; i++) {
-    const k = Math.round(values[i] * p);
+    const v = values[i];
+    const k = Math.round(v * p);
+    // k / p must give v back bit for bit (NaN never does); -0 has no decimal form.
+    if (k / p !== v || (v === 0 && 1 / v < 0)) return false;
     ints[i] = k;
     if (k < min) min = k;
     if (k > max) max = k;
   }
-  if (-min < smallMagnitude && max < smallMagnitude) {
-    const small = scratchInt32('ints', count);
-    for (let i = 0; i < count; i++) small[i] = ints[i];
-    deltaBinaryPackedSmall(out, small, count);
-  } else deltaBinaryPacked(out, ints, count);
+  if (min < -maxExact || max > maxExact) return false;
+  if (-min < smallMagnitude && max < smallMagnitude) deltaBinaryPackedSmall(out, ints, count);
+  else deltaBinaryPacked(out, ints, count);
   if (count > 0) { stats.min = int64Bytes(min); stats.max = int64Bytes(max); }
+  return true;
 }
 
+/** Writes a Float64 channel's values BYTE_STREAM_SPLIT: byte b of every value, for b = 0…7 (little-endian). */
 function doubleValues(out: Bytes, column: ChannelColumn, length: number, stats: ChunkStats): void {
   const { values, count } = presentValues(column, length);
-  const src = new Uint8Array(values.buffer, values.byteOffset, count * 8);
-  const split = scratchUint8('split', count * 8);
+  // Each double read as two 32-bit words (the platform's order, which Float64Array shares).
+  const words = new Uint32Array(values.buffer, values.byteOffset, count * 2);
+  const lo0 = littleEndian ? 0 : 1;
+  const hi0 = 1 - lo0;
+  out.reserve(count * 8);
+  const split = out.buf;
+  const s0 = out.length;
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < count; i++) {
     const v = values[i];
     if (v < min) min = v;
     if (v > max) max = v;
+    const lo = words[2 * i + lo0];
+    const hi = words[2 * i + hi0];
+    let at = s0 + i;
+    split[at] = lo; at += count;
+    split[at] = lo >>> 8; at += count;
+    split[at] = lo >>> 16; at += count;
+    split[at] = lo >>> 24; at += count;
+    split[at] = hi; at += count;
+    split[at] = hi >>> 8; at += count;
+    split[at] = hi >>> 16; at += count;
+    split[at] = hi >>> 24;
   }
-  for (let b = 0; b < 8; b++) {
-    const stream = b * count;
-    for (let i = 0, at = b; i < count; i++, at += 8) split[stream + i] = src[at];
-  }
-  out.bytes(split);
+  out.length += count * 8;
   // NaN takes no part in float statistics; a zero bound is written as -0 (min) and +0 (max).
   if (min <= max) { stats.min = doubleBytes(min === 0 ? -0 : min); stats.max = doubleBytes(max === 0 ? 0 : max); }
 }
@@ -360,8 +400,11 @@ function writeChunk(out: Bytes, spec: ChunkSpec, length: number, body: Bytes, st
 const pagesOut = new Bytes();
 const pageBody = new Bytes();
 
-/** The lap's row group: its column chunks' bytes and the RowGroup that describes them (offsets from 0). */
-export function encodeLapPages(lap: LapColumns, plan: readonly ColumnPlan[]): { pages: Uint8Array; group: ThriftStruct } {
+/**
+ * The lap's row group: its column chunks' bytes and the RowGroup that describes them (offsets from
+ * 0); null when a value does not fit its decimal channel's scale (widenPlan tells the plan that fits).
+ */
+export function encodeLapPages(lap: LapColumns, plan: readonly ColumnPlan[]): { pages: Uint8Array; group: ThriftStruct } | null {
   const n = lap.length;
   const out = pagesOut;
   const body = pageBody;
@@ -370,7 +413,7 @@ export function encodeLapPages(lap: LapColumns, plan: readonly ColumnPlan[]): { 
   const chunks: ThriftStruct[] = [];
   let uncompressed = 0;
   const add = (written: { chunk: ThriftStruct; uncompressed: number }) => { chunks.push(written.chunk); uncompressed += written.uncompressed; };
-  deltaBinaryPackedSmall(body, scratchInt32('laps', n).fill(lap.lapNumber), n);
+  deltaBinaryPackedSmall(body, scratchFloat64('laps', n).fill(lap.lapNumber), n);
   const lapStats = n > 0 ? { min: int32Bytes(lap.lapNumber), max: int32Bytes(lap.lapNumber), nullCount: 0 } : { nullCount: 0 };
   add(writeChunk(out, { name: lapNumberColumn, type: Type.INT32, encoding: Encoding.DELTA_BINARY_PACKED, codec: Codec.UNCOMPRESSED, nullable: false }, n, body, lapStats));
   for (const c of plan) {
@@ -382,8 +425,8 @@ export function encodeLapPages(lap: LapColumns, plan: readonly ColumnPlan[]): { 
     new DataView(body.buf.buffer).setInt32(0, body.length - 4, true);
     const decimal = c.encoding === 'decimal';
     if (column !== null) {
-      if (decimal) decimalValues(body, column, n, c.scale, stats);
-      else doubleValues(body, column, n, stats);
+      if (!decimal) doubleValues(body, column, n, stats);
+      else if (!decimalValues(body, column, n, c.scale, stats)) return null;
     } else if (decimal) {
       deltaBinaryPacked(body, new Float64Array(0), 0);
     }

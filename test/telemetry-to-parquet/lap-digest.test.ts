@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { lapColumnsDigest, sourceLapDigest } from '../../src/telemetry/lap-digest';
+import { isCurrentDigest, lapColumnsDigest, sourceLapDigest } from '../../src/telemetry/lap-digest';
 import { float8Array } from '../../src/telemetry/pg-binary-copy';
 import { float8Field, tricky } from '../support/binary-copy';
 import type { ChannelColumn, LapColumns } from '../../src/telemetry/types';
-
 
 describe('lap content digest', () => {
   const column = (values: readonly (number | null)[]): ChannelColumn => {
@@ -29,5 +28,20 @@ describe('lap content digest', () => {
     const lap = lapOf({ time: [0, 1], speed: [0, 2] }, 2);
     expect(lapColumnsDigest(lap, ['time', 'speed'])).toBe(base);
     expect(lapColumnsDigest(lap, ['speed', 'time'])).not.toBe(base);
+  });
+
+  it('changes with any one bit of any element, and names its form', () => {
+    const values = Array.from({ length: 300 }, (_, i) => i / 8);
+    const elements = float8Array(float8Field(values))!.elements;
+    const digest = sourceLapDigest([{ length: 300, elements }, null]);
+    expect(isCurrentDigest(digest)).toBe(true);
+    expect(isCurrentDigest('ab'.repeat(32))).toBe(false);
+    const seen = new Set([digest]);
+    for (const bit of [0, 7, 8 * 4 + 3, 8 * 1000 + 1, 8 * elements.length - 1]) {
+      const flipped = Uint8Array.from(elements);
+      flipped[bit >> 3] ^= 1 << (bit & 7);
+      seen.add(sourceLapDigest([{ length: 300, elements: flipped }, null]));
+    }
+    expect(seen.size).toBe(6);
   });
 });

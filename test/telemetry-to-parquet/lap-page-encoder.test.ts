@@ -14,7 +14,7 @@ import { ParquetSessionReader } from '../../src/telemetry/session-reader';
 import type { ChannelColumn, LapColumns } from '../../src/telemetry/types';
 
 const meta = { sessionId: 9, importedAt: '2026-01-01T00:00:00.000Z', sourceType: 'vbo', auxiliaryChannels: [] };
-const channels = ['time', 'smooth', 'swing', 'jumpy', 'huge', 'floats', 'holes', 'empty'];
+const channels = ['time', 'smooth', 'swing', 'edge', 'jumpy', 'huge', 'floats', 'holes', 'empty'];
 
 function column(values: number[], nulls?: boolean[]): ChannelColumn {
   return { values: Float64Array.from(values), ...(nulls?.some(Boolean) ? { nulls: Uint8Array.from(nulls.map(Number)) } : {}) };
@@ -32,6 +32,8 @@ function lapOf(lapNumber: number, n: number, random: () => number): LapColumns {
       ['smooth', column(idx.map((i) => Math.round((120 + 80 * Math.sin(i / 40) + random()) * 100) / 100))],
       // below 2^30 but with deltas of up to ~2^29: the 32-bit path's wide miniblocks
       ['swing', column(idx.map((i) => (i % 2 ? 1 : -1) * Math.round(random() * 2 ** 28)))],
+      // just below 2^30, alternating sign: offsets from the block minimum of up to 2^32 - 4 (32-bit width)
+      ['edge', column(idx.map((i) => (i % 2 ? 1 : -1) * (2 ** 30 - 1 - (i % 5))))],
       // deltas of up to ~2^40: the wide-width packing path
       ['jumpy', column(idx.map((i) => (i % 2 ? 1 : -1) * Math.round(random() * 2 ** 40)))],
       // scaled integers beyond 2^51: the 64-bit path
@@ -52,7 +54,7 @@ describe('own Parquet pages', () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 't2p-pages-')), '9.parquet');
     const written = await writeSessionFile(file, channels, { async *laps() { for (const lap of laps) yield { lap, absent: ['empty'] }; } }, meta);
     expect(written.plan.map((c) => `${c.name}:${c.encoding}:${c.scale}`)).toEqual([
-      'time:decimal:2', 'smooth:decimal:2', 'swing:decimal:0', 'jumpy:decimal:0', 'huge:decimal:0', 'floats:float64:0', 'holes:decimal:1', 'empty:decimal:0',
+      'time:decimal:2', 'smooth:decimal:2', 'swing:decimal:0', 'edge:decimal:0', 'jumpy:decimal:0', 'huge:decimal:0', 'floats:float64:0', 'holes:decimal:1', 'empty:decimal:0',
     ]);
     const same = (a: number, b: number | null) => b !== null && Object.is(a, b);
 
@@ -78,7 +80,7 @@ describe('own Parquet pages', () => {
     const duck = await (await DuckDBInstance.create(':memory:')).connect();
     const types = Object.fromEntries((await duck.runAndReadAll(`DESCRIBE SELECT * FROM '${file}'`)).getRows().map((r) => [r[0], r[1]]));
     expect(types).toMatchObject({ lap_number: 'INTEGER', time: 'DECIMAL(18,2)', huge: 'DECIMAL(18,0)', floats: 'DOUBLE', holes: 'DECIMAL(18,1)' });
-    for (const name of ['smooth', 'swing', 'jumpy', 'huge', 'floats', 'holes', 'empty']) {
+    for (const name of ['smooth', 'swing', 'edge', 'jumpy', 'huge', 'floats', 'holes', 'empty']) {
       const rows = (await duck.runAndReadAll(`SELECT lap_number, "${name}"::DOUBLE FROM '${file}'`)).getRows();
       const expected = laps.flatMap((lap) => {
         const c = lap.channels.get(name)!;

@@ -153,10 +153,29 @@ it('validate passes a lap whose checksum differs but whose values are equal, and
   await step(run, 'convert', units);
   // As if a reader or writer on the way had changed a NaN's payload bits: the checksum of lap 2 differs.
   await t.db.pool.query(
-    `UPDATE ferry.unit_ledger SET detail = jsonb_set(detail, '{laps,1,3}', '"0"') WHERE migration_id = $1 AND step = 'convert'`, [run.migrationId]);
+    `UPDATE ferry.unit_ledger SET detail = jsonb_set(detail, '{laps,1,3}', to_jsonb(left(detail #>> '{laps,1,3}', -1) || 'x'))
+     WHERE migration_id = $1 AND step = 'convert'`, [run.migrationId]);
   const [validated] = await step(run, 'validate', units);
   expect(validated.status).toBe('done');
   expect(validated.detail?.lapsEqualByValueOnly).toEqual([2]);
+});
+
+it('validate compares every lap with the source when convert recorded checksums of an older form', async () => {
+  const run = newRun();
+  const { id, units } = await seededSession(37);
+  await step(run, 'backup', units);
+  await step(run, 'convert', units);
+  // An older Ferry's checksums (SHA-256 hex, no scheme prefix) cannot be compared with this one's.
+  await t.db.pool.query(
+    `UPDATE ferry.unit_ledger SET detail = jsonb_set(detail, '{laps}', (SELECT jsonb_agg(jsonb_set(l, '{3}', to_jsonb(repeat('ab', 32)))) FROM jsonb_array_elements(detail -> 'laps') l))
+     WHERE migration_id = $1 AND step = 'convert'`, [run.migrationId]);
+  const [validated] = await step(run, 'validate', units);
+  expect(validated).toMatchObject({ status: 'done', detail: { lapsChecked: 3, samplesChecked: 600 } });
+  expect(validated.detail?.lapsEqualByValueOnly).toBeUndefined();
+  // …and that comparison is real: a changed source value is found.
+  await t.db.pool.query(speedOfLap2, [id]);
+  const [again] = await step(run, 'validate', units);
+  expect(again.status).toBe('failed');
 });
 
 it('validate passes a file that matches the source, lap by lap', async () => {
