@@ -2,7 +2,7 @@
  * One lap encoded as a row group's pages plus its footer facts (pure; runs on a lap thread or
  * inline). A lap whose values do not fit the plan either widens it (`adopt`, for the first lap of
  * a file, when nothing written depends on the plan yet) or is returned as the wider plan, for the
- * writer to start the file again. A raw lap (as PostgreSQL sent it) is decoded and digested here.
+ * writer to start the file again. A raw lap (as PostgreSQL sent it) is digested and encoded here.
  * The pages come from lap-page-encoder.ts; the first lap also brings the footer template (schema
  * and Arrow schema) that parquet-wasm writes for the plan, which those pages match.
  */
@@ -31,12 +31,13 @@ export type EncodedLap =
 export function encodeLap(input: LapColumns | RawLap, asked: readonly ColumnPlan[], adopt = false): EncodedLap {
   const raw = isRawLap(input) ? input : undefined;
   const digest = raw && rawLapDigest(raw);
-  // The decoded columns live only for this call: scratch arrays, reused by the next lap.
-  const lap = raw ? rawLapColumns(raw, asked.map((c) => c.name), true) : (input as LapColumns);
-  // Encoding checks that every value fits the plan; only a lap that does not is scanned for the plan that does.
+  // Encoding checks that every value fits the plan (a raw lap is encoded from its bytes); only a
+  // lap that does not fit is decoded and scanned for the plan that does.
   let plan = asked;
-  let encoded = encodeLapPages(lap, plan);
+  let encoded = encodeLapPages(input, plan);
   if (encoded === null) {
+    // The decoded columns live only for this call: scratch arrays, reused by the next lap.
+    const lap = raw ? rawLapColumns(raw, asked.map((c) => c.name), true) : (input as LapColumns);
     const wider = asked.map((c) => widenPlan(c, lap.channels.get(c.name) ?? null, lap.length));
     encoded = wider.some((c, i) => c !== asked[i]) ? encodeLapPages(lap, wider) : null;
     // Both checks are the same rule (fitsScale); disagreeing would make the writer restart forever.

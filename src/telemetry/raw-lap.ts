@@ -38,6 +38,12 @@ export function packRawLap(lapNumber: number, length: number, channels: readonly
 
 const elementsOf = (raw: RawLap, span: readonly [number, number]) => raw.bytes.subarray(span[0], span[0] + span[1]);
 
+/** The element bytes of the lap's `index`-th channel (binary COPY layout), or null for a NULL array. */
+export function rawLapElements(raw: RawLap, index: number): Uint8Array | null {
+  const span = raw.channels[index];
+  return span ? elementsOf(raw, span) : null;
+}
+
 /**
  * The lap decoded into columns named `names` (the file's column order). With `reuse`, the values
  * land in scratch arrays (scratch-arrays.ts), valid only until the next lap is decoded.

@@ -2,6 +2,8 @@
  * The row groups Ferry encodes itself (lap-page-encoder.ts) read back exactly by two independent
  * readers, parquet-wasm and DuckDB: every width of delta packing (including the 64-bit path), NULL
  * runs, NULL arrays, NaN, ±Infinity and -0, and lap lengths around the block and miniblock sizes.
+ * A lap given as PostgreSQL's bytes (encoded from them where it can) gives the same bytes as the
+ * lap decoded.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,9 +11,13 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/sample-data/seeded-random';
+import { encodeLapPages } from '../../src/telemetry/lap-page-encoder';
+import { float8ArrayField } from '../../src/telemetry/pg-binary-copy';
+import { packRawLap } from '../../src/telemetry/raw-lap';
 import { writeSessionFile } from '../../src/telemetry/session-file';
 import { ParquetSessionReader } from '../../src/telemetry/session-reader';
-import type { ChannelColumn, LapColumns } from '../../src/telemetry/types';
+import type { ChannelColumn, ColumnPlan, LapColumns } from '../../src/telemetry/types';
+import { float8Field } from '../support/binary-copy';
 
 const meta = { sessionId: 9, importedAt: '2026-01-01T00:00:00.000Z', sourceType: 'vbo', auxiliaryChannels: [] };
 const channels = ['time', 'smooth', 'swing', 'edge', 'jumpy', 'huge', 'floats', 'holes', 'empty'];
@@ -101,3 +107,36 @@ describe('own Parquet pages', () => {
     expect(Number(holes[0][0])).toBe(laps[10].channels.get('holes')!.nulls!.reduce((s, v) => s + v, 0));
   }, 60_000);
 });
+
+describe('pages from the bytes PostgreSQL sent', () => {
+  /** The lap as packed for a lap thread: each channel's float8[] elements in binary COPY form. */
+  const rawOf = (lap: LapColumns, names: readonly string[]) => packRawLap(lap.lapNumber, lap.length, names.map((name) => {
+    const c = lap.channels.get(name) ?? null;
+    return c && float8ArrayField(float8Field(Array.from(c.values, (v, i) => (c.nulls?.[i] ? null : v))))!.elements;
+  }));
+  const same = (a: ReturnType<typeof encodeLapPages>, b: ReturnType<typeof encodeLapPages>) =>
+    a !== null && b !== null && Buffer.from(a.pages).equals(Buffer.from(b.pages)) && JSON.stringify(a.group, (_, v) => (typeof v === 'bigint' ? String(v) : v)) === JSON.stringify(b.group, (_, v) => (typeof v === 'bigint' ? String(v) : v));
+
+  it('are the bytes the decoded lap gives, on every path (in place, NULL elements, wide integers, doubles)', () => {
+    const random = seededRandom(8);
+    const plan: ColumnPlan[] = [
+      { name: 'time', encoding: 'decimal', scale: 2 }, { name: 'smooth', encoding: 'decimal', scale: 2 }, { name: 'swing', encoding: 'decimal', scale: 0 },
+      { name: 'edge', encoding: 'decimal', scale: 0 }, { name: 'jumpy', encoding: 'decimal', scale: 0 }, { name: 'huge', encoding: 'decimal', scale: 0 },
+      { name: 'floats', encoding: 'float64', scale: 0 }, { name: 'holes', encoding: 'decimal', scale: 1 }, { name: 'empty', encoding: 'decimal', scale: 0 },
+    ];
+    for (const [i, n] of lengths.entries()) {
+      const lap = lapOf(i + 1, n, random);
+      expect(same(encodeLapPages(rawOf(lap, channels), plan), encodeLapPages(lap, plan)), `lap of ${n}`).toBe(true);
+    }
+  });
+
+  it('are refused, as the decoded lap is, when a value does not fit its scale', () => {
+    const lap = lapOf(1, 300, seededRandom(9));
+    for (const name of ['smooth', 'floats']) {
+      const plan: ColumnPlan[] = [{ name, encoding: 'decimal', scale: 1 }];
+      expect(encodeLapPages(rawOf(lap, [name]), plan), name).toBeNull();
+      expect(encodeLapPages(lap, plan), name).toBeNull();
+    }
+  });
+});
+
