@@ -6,9 +6,11 @@
  * as DOUBLE with BYTE_STREAM_SPLIT and BROTLI at quality 0 (on byte-split doubles of logged signals
  * it measured ~500 MB/s at 0.45 of the size, where gzip level 1 managed 44 MB/s at 0.42; Node 20
  * has no zstd). One data page (v1) per column chunk, definition levels as RLE runs, chunk
- * statistics (min, max, null count). The row group's offsets count from the start of the returned
- * bytes; the schema they match is the one parquet-wasm writes for the same plan (lap-encoding.ts),
- * which the session footer takes as its template.
+ * statistics (min, max, null count). A channel's values come from element-values.ts (straight from
+ * the bytes PostgreSQL sent) where it can, else from page-values.ts (the channel decoded); both
+ * write the same bytes. The row group's offsets count from the start of the returned bytes; the
+ * schema they match is the one parquet-wasm writes for the same plan (lap-encoding.ts), which the
+ * session footer takes as its template.
  */
 import { brotliCompressSync, constants } from 'node:zlib';
 import { deltaBinaryPacked, deltaBinaryPackedSmall } from './delta-binary-packed';
