@@ -54,6 +54,7 @@ export function decimalElements(out: Bytes, elements: Uint8Array, count: number,
     const n = Math.min(blockSize, count - first);
     for (let j = 0, at = first * elementSize; j < n; j++, at += elementSize) {
       if (view.getInt32(at) !== 8) return give('decode');
+      // scaledAt's test written out: as a call in this loop it measured ~15 % slower.
       const v = view.getFloat64(at + 4);
       const k = Math.round(v * p);
       if (k / p !== v || (v === 0 && 1 / v < 0)) return give('misfit');
