@@ -9,10 +9,9 @@
  *   twice in the same lap.
  * NaN and ±Infinity are values like any other and are kept exactly.
  */
-import { lapNumberColumn } from '../../src/telemetry/lap-batch';
 import { decodeFloat8Elements } from '../../src/telemetry/pg-binary-copy';
 import { packRawLap, type RawLap } from '../../src/telemetry/raw-lap';
-import { standardChannels, type ChannelColumn, type LapColumns } from '../../src/telemetry/types';
+import { lapNumberColumn, standardChannels, type ChannelColumn, type LapColumns } from '../../src/telemetry/types';
 import type { SourceArray, SourceLap } from './source';
 
 export type LapVerdict =

@@ -5,9 +5,7 @@
 import { Decimal, Field, Float64, Int32, RecordBatch, Schema, Struct, makeData, type Data, type Table } from 'apache-arrow';
 import { decimalDivisor, toDecimalWords } from './channel-encoding';
 import { scratchFloat64 } from './scratch-arrays';
-import type { ChannelColumn, ColumnPlan, LapColumns } from './types';
-
-export const lapNumberColumn = 'lap_number';
+import { lapNumberColumn, type ChannelColumn, type ColumnPlan, type LapColumns } from './types';
 const decimalPrecision = 18;
 
 export function arrowSchemaFor(plan: readonly ColumnPlan[]): Schema {

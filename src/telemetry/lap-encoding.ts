@@ -3,12 +3,10 @@
  * inline). A lap whose values do not fit the plan either widens it (`adopt`, for the first lap of
  * a file, when nothing written depends on the plan yet) or is returned as the wider plan, for the
  * writer to start the file again. A raw lap (as PostgreSQL sent it) is digested and encoded here.
- * The pages come from lap-page-encoder.ts; the first lap also brings the footer template (schema
- * and Arrow schema) that parquet-wasm writes for the plan, which those pages match.
+ * The pages come from lap-page-encoder.ts; they match the footer template parquet-wasm writes for
+ * the plan (lap-file-encoder.ts), which the writer makes on its own thread.
  */
 import { widenPlan } from './channel-encoding';
-import { footerOf } from './parquet-footer';
-import { encodeLapFile } from './lap-file-encoder';
 import { encodeLapPages } from './lap-page-encoder';
 import { isRawLap, rawLapColumns, rawLapDigest, type RawLap } from './raw-lap';
 import type { ThriftStruct } from './thrift-compact';
@@ -20,8 +18,6 @@ export type EncodedLap =
       readonly pages: Uint8Array;
       /** The RowGroup of the pages, its offsets counted from the start of `pages`. */
       readonly group: ThriftStruct;
-      /** The lap file's whole footer, for the first lap of a file only (the session footer's template). */
-      readonly footer?: ThriftStruct;
       /** The plan the lap was encoded with (wider than the one asked for only when adopted). */
       readonly plan: readonly ColumnPlan[];
       /** Content digest of a raw lap. */
@@ -46,11 +42,5 @@ export function encodeLap(input: LapColumns | RawLap, asked: readonly ColumnPlan
     plan = wider;
   }
   const { pages, group } = encoded;
-  const footer = adopt ? footerTemplate(plan) : undefined;
-  return { pages, group, plan, ...(footer ? { footer } : {}), ...(digest ? { digest } : {}) };
-}
-
-/** The footer parquet-wasm writes for an empty file of `plan`: schema, Arrow schema and writer, for a session footer to take. */
-export function footerTemplate(plan: readonly ColumnPlan[]): ThriftStruct {
-  return footerOf(encodeLapFile({ lapNumber: 0, length: 0, channels: new Map() }, plan));
+  return { pages, group, plan, ...(digest ? { digest } : {}) };
 }

@@ -1,11 +1,13 @@
 /**
  * Encodes one lap as a standalone single-row-group Parquet file through Arrow and parquet-wasm.
- * Session files take their schema from such a file (lap-encoding.ts: footerTemplate); their pages
- * come from lap-page-encoder.ts, which is several times faster for the same encodings.
+ * Session files take their schema from such a file (footerTemplate); their pages come from
+ * lap-page-encoder.ts, which is several times faster for the same encodings.
  */
 import { Table, tableToIPC } from 'apache-arrow';
 import * as pw from 'parquet-wasm';
 import { lapToRecordBatch } from './lap-batch';
+import { footerOf } from './parquet-footer';
+import type { ThriftStruct } from './thrift-compact';
 import type { ColumnPlan, LapColumns } from './types';
 
 function writerProperties(plan: readonly ColumnPlan[]): pw.WriterProperties {
@@ -27,4 +29,9 @@ export function encodeLapFile(lap: LapColumns, plan: readonly ColumnPlan[]): Uin
   const batch = lapToRecordBatch(lap, plan);
   const wasmTable = pw.Table.fromIPCStream(tableToIPC(new Table([batch]), 'stream'));
   return pw.writeParquet(wasmTable, writerProperties(plan));
+}
+
+/** The footer parquet-wasm writes for an empty file of `plan`: schema, Arrow schema and writer, for a session footer to take. */
+export function footerTemplate(plan: readonly ColumnPlan[]): ThriftStruct {
+  return footerOf(encodeLapFile({ lapNumber: 0, length: 0, channels: new Map() }, plan));
 }

@@ -15,14 +15,13 @@
 import { brotliCompressSync, constants } from 'node:zlib';
 import { deltaBinaryPacked, deltaBinaryPackedSmall } from './delta-binary-packed';
 import { allPresent, decimalElements, doubleElements } from './element-values';
-import { lapNumberColumn } from './lap-batch';
 import { Bytes } from './page-bytes';
 import { decimalValues, definitionLevels, doubleValues, int32Bytes, type ChunkStats } from './page-values';
 import { decodeFloat8Elements } from './pg-binary-copy';
 import { isRawLap, rawLapElements, type RawLap } from './raw-lap';
 import { scratchFloat64 } from './scratch-arrays';
 import { T, encodeStruct, type ThriftField, type ThriftStruct } from './thrift-compact';
-import type { ChannelColumn, ColumnPlan, LapColumns } from './types';
+import { lapNumberColumn, type ChannelColumn, type ColumnPlan, type LapColumns } from './types';
 
 const Type = { INT32: 1, INT64: 2, DOUBLE: 5 } as const;
 const Encoding = { RLE: 3, DELTA_BINARY_PACKED: 5, BYTE_STREAM_SPLIT: 9 } as const;

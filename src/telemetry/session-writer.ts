@@ -12,13 +12,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { encodeLaps, formatVersion, metaKeys, type LapEntry } from './file-metadata';
-import { lapNumberColumn } from './lap-batch';
 import { encodeLapAsync } from './lap-thread-pool';
-import { footerTemplate, type EncodedLap } from './lap-encoding';
+import type { EncodedLap } from './lap-encoding';
+import { footerTemplate } from './lap-file-encoder';
 import type { RawLap } from './raw-lap';
 import { MAGIC, buildFooter, relocateRowGroup } from './parquet-footer';
 import type { ThriftStruct } from './thrift-compact';
-import type { ColumnPlan, LapColumns, SessionFileMetadata } from './types';
+import { lapNumberColumn, type ColumnPlan, type LapColumns, type SessionFileMetadata } from './types';
 
 /** Thrown by addLap when a lap needs a wider column plan; the caller restarts the file with `plan`. */
 export class PlanWidened extends Error {
@@ -48,7 +48,6 @@ export class ParquetSessionWriter {
   private pos = MAGIC.length;
   private readonly groups: ThriftStruct[] = [];
   private readonly lapEntries: LapEntry[] = [];
-  private template?: ThriftStruct;
   private readonly hash = createHash('sha256');
   private rows = 0;
   private readonly digests: (string | undefined)[] = [];
@@ -97,7 +96,6 @@ export class ParquetSessionWriter {
     const encoded = await item.encoded;
     if ('widened' in encoded) throw new PlanWidened(encoded.widened, item.lapNumber);
     this.currentPlan = encoded.plan;
-    this.template ??= encoded.footer!;
     const at = this.pos;
     await this.put(encoded.pages);
     this.pos += encoded.pages.length;
@@ -110,7 +108,9 @@ export class ParquetSessionWriter {
   /** Writes the footer, syncs and renames into place. A session with no lap gets an empty-lap-free file of zero rows. */
   async close(meta: SessionFileMetadata): Promise<WrittenFile> {
     while (this.queue.length > 0) await this.writeOldest();
-    const template = this.template ?? footerTemplate(this.plan);
+    // The schema part comes from parquet-wasm, made here rather than on the lap threads, which then
+    // never load Arrow and parquet-wasm while converting (~1 CPU s each).
+    const template = footerTemplate(this.plan);
     const kv = new Map<string, string>([
       [metaKeys.formatVersion, formatVersion],
       [metaKeys.sessionId, String(meta.sessionId)],

@@ -8,6 +8,9 @@
  * - absent channel: a lap whose array for a channel is NULL (kept apart from an array of NULLs).
  */
 
+/** The Int32 column that numbers each row's lap (not a channel name). */
+export const lapNumberColumn = 'lap_number';
+
 export const standardChannels = ['time', 'distance', 'lat', 'long', 'speed', 'rpm', 'throttle', 'brake', 'gear', 'steering', 'glat', 'glong'] as const;
 export type StandardChannel = (typeof standardChannels)[number];
 
