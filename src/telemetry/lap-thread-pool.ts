@@ -1,10 +1,10 @@
 /**
  * Background threads for the costly per-lap work, so that it runs beside the main thread's I/O:
- * decoding, digesting and encoding a lap into Parquet pages (lap-page-encoder.ts) while the next
- * laps are read from PostgreSQL, and decoding a lap read back from a file into its content digest
+ * digesting a lap and encoding it into Parquet pages (lap-page-encoder.ts) while the next laps
+ * are read from PostgreSQL, and decoding a lap read back from a file into its content digest
  * (lap-digest.ts) while the next row group is read from disk. One pool per process, created on
- * first use, threads unref'd so they never keep a process alive. Where threads cannot start, the
- * same functions run inline. A raw lap's buffer, and with `transfer` a lap's column arrays, move to
+ * first use, threads unref'd so they never keep a process alive; each thread runs lap-thread.ts.
+ * Where threads cannot start, the same functions run inline. A raw lap's buffer, and with `transfer` a lap's column arrays, move to
  * the thread (no copy) and are unusable afterwards.
  */
 import { createRequire } from 'node:module';

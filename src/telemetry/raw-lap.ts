@@ -1,7 +1,7 @@
 /**
  * A lap as PostgreSQL sent it: each channel's float8[] element bytes (binary COPY layout) packed
- * into one buffer of its own, so that it moves to a lap thread without a copy and is decoded and
- * digested there, off the thread that reads the database.
+ * into one buffer of its own, so that it moves to a lap thread without a copy and is digested and
+ * encoded there (decoded only where needed), off the thread that reads the database.
  */
 import { sourceLapDigest } from './lap-digest';
 import { decodeFloat8Elements } from './pg-binary-copy';
