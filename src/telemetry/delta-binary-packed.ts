@@ -64,10 +64,7 @@ export function deltaBinaryPacked(out: Bytes, ints: Float64Array, count: number)
     if (a > magnitude) magnitude = a;
   }
   if (magnitude > maxFastMagnitude) return deltaBinaryPackedWide(out, ints, count);
-  out.uleb(blockSize);
-  out.uleb(miniblocks);
-  out.uleb(count);
-  out.zigzag(count > 0 ? ints[0] : 0);
+  deltaHeader(out, count, count > 0 ? ints[0] : 0);
   const shifted = scratchFloat64('shifted', blockSize);
   for (let start = 1; start < count; start += blockSize) {
     const n = Math.min(blockSize, count - start);
