@@ -33,6 +33,8 @@ export default async function bench(args: Record<string, string>): Promise<Bench
     const { sessionIds } = await seedTelemetry(pool, p);
     const raw = await measureRawLimit(pool, rawPasses);
     const pgCpu = await postgresCpu(pool);
+    // `--with-worker`: an idle Temporal worker in this process, as in the telemetry-to-parquet bench, to see what its presence costs the steps.
+    if (args['with-worker'] !== undefined) await services.startWorker();
     const kind = createTelemetryToParquetKind();
     const run = createStepRun({
       migrationId: 'bench-telemetry-steps', kind: kind.id, options: defaultOptions(),

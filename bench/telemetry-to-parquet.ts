@@ -15,6 +15,8 @@ import { defaultOptions } from '../src/engine/step-run';
 import { createTelemetryToParquetKind } from '../activities/telemetry-to-parquet';
 import { seedTelemetry } from '../activities/telemetry-to-parquet/seed';
 import { startBenchServices } from './support/bench-services';
+import { describeSlice, startCpuTimeline } from './support/cpu-timeline';
+import { postgresCpu } from './support/process-cpu';
 import { stepTimes } from './support/step-times';
 import { measureRawLimit } from './support/telemetry-raw';
 import type { BenchResult, Figure } from './support/report';
@@ -39,15 +41,22 @@ export default async function bench(args: Record<string, string>): Promise<Bench
     const idleRss = process.memoryUsage().rss;
     let peakRss = idleRss;
     const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); }, 20);
+    const cpu = startCpuTimeline(await postgresCpu(pool));
     const startedAt = Date.now();
     const handle = await startMigration(services.client, { kind: 'telemetry-to-parquet', scope: 'all', taskQueue: services.config.temporal.taskQueue, options: defaultOptions({ batchSize, throttle: { concurrency } }) });
     const { progress } = await handle.result();
     const wholeSeconds = (Date.now() - startedAt) / 1000;
+    cpu.stop();
     // Where the time went, from the workflow's history: each step from its first batch to the next step's.
     const { starts, closedAt } = await stepTimes(services.client, handle.workflowId);
     const order = [...starts.entries()].sort((a, b) => a[1] - b[1]);
     const convertSeconds = ((starts.get('validate') ?? closedAt) - startedAt) / 1000;
     const phases = [`start to first batch ${(((order[0]?.[1] ?? closedAt) - startedAt) / 1000).toFixed(1)} s`, ...order.map(([step, at], i) => `${step} ${(((order[i + 1]?.[1] ?? closedAt) - at) / 1000).toFixed(1)} s`)].join(', ');
+    // Each step from its first batch to the next step's first batch (the last to the close), with the CPU spent meanwhile.
+    const stepFigures: Figure[] = order.map(([step, at], i) => {
+      const end = order[i + 1]?.[1] ?? closedAt;
+      return { name: `${step} step through Temporal`, value: total / ((end - at) / 1000), unit: 'samples/s', baseline: 'raw binary COPY + decode', note: describeSlice(cpu.slice(at, end)) };
+    });
     clearInterval(sampler);
     await worker.stop();
     const dir = path.join(services.config.dataDir, 'telemetry');
@@ -66,7 +75,8 @@ export default async function bench(args: Record<string, string>): Promise<Bench
     const figures: Figure[] = [
       { name: 'raw binary COPY + decode', value: raw.samples / raw.seconds, unit: 'samples/s', note: `${raw.samples} samples, fastest of ${rawPasses} passes` },
       { name: 'convert phase through Temporal', value: total / convertSeconds, unit: 'samples/s', baseline: 'raw binary COPY + decode', target: { atLeast: 0.5 }, note: 'start to the first validate batch: inventory, backup, convert' },
-      { name: 'whole migration (incl. validate, cutover)', value: total / wholeSeconds, unit: 'samples/s', baseline: 'raw binary COPY + decode', target: { atLeast: 0.33 }, note: `${progress.phase}; ${phases}` },
+      { name: 'whole migration (incl. validate, cutover)', value: total / wholeSeconds, unit: 'samples/s', baseline: 'raw binary COPY + decode', target: { atLeast: 0.33 }, note: `${progress.phase}; ${phases}; ${describeSlice(cpu.slice(startedAt, startedAt + wholeSeconds * 1000))}` },
+      ...stepFigures,
       { name: 'DuckDB parquet zstd write (from memory)', value: total / duckSeconds, unit: 'samples/s', baseline: 'raw binary COPY + decode' },
       { name: 'JSON arrays size', value: raw.jsonBytes ?? 0, unit: 'bytes' },
       { name: 'DuckDB parquet zstd size', value: duckBytes, unit: 'bytes', baseline: 'JSON arrays size' },
