@@ -1,68 +1,31 @@
 /**
- * The cutover archive: a session's migrated rows of lap_telemetry and telemetry_channels, saved as
- * brotli-compressed binary COPY streams (exact bytes of every value, ids included) with sha256
- * checksums in a manifest, so that rollback can put them back byte-identical. Brotli at quality 0
- * compresses these streams about twice as fast as gzip level 1 at a similar size (0.28 vs 0.24 of
- * the raw stream, measured on seeded telemetry); archives made with gzip by earlier versions
- * (`.gz`) are still restored.
+ * The cutover archive of a session's migrated rows, so that rollback can put them back
+ * byte-identical. Two forms: `file+fields` (archive-from-file.ts: the session file plus the
+ * rows' other columns; PostgreSQL reads no array again), and `rows`, used where that form's
+ * conditions do not hold (see cutover.ts): the whole rows of lap_telemetry and telemetry_channels
+ * as brotli'd binary COPY streams. Brotli at quality 0 compresses these streams about twice as
+ * fast as gzip level 1 at a similar size (0.28 vs 0.24 of the raw stream, measured on seeded
+ * telemetry); archives made with gzip by earlier versions (`.gz`) are still restored.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { constants, createBrotliCompress, createBrotliDecompress, createGunzip } from 'node:zlib';
+import { createBrotliDecompress, createGunzip } from 'node:zlib';
 import type pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { inTransaction } from '../../src/db/transaction';
+import { restoreFromFile } from './archive-from-file';
+import { archiveQuery, hashing, idList, manifestPath, readManifest, sha256Of, writeManifest, type ArchiveManifest } from './archive-manifest';
 
-export interface ArchiveFile {
-  readonly table: 'lap_telemetry' | 'telemetry_channels';
-  readonly file: string;
-  readonly rows: number;
-  /** sha256 of the compressed file. */
-  readonly sha256: string;
-  /** sha256 of the uncompressed COPY stream. */
-  readonly rawSha256: string;
-}
-
-export interface ArchiveManifest {
-  readonly sessionId: number;
-  readonly migrationId: string;
-  readonly lapTelemetryIds: readonly number[];
-  readonly channelIds: readonly number[];
-  readonly files: readonly ArchiveFile[];
-  readonly createdAt: string;
-}
-
-export const manifestPath = (dir: string, sessionId: number) => path.join(dir, `${sessionId}.manifest.json`);
-
-function hashing(hash: ReturnType<typeof createHash>): Transform {
-  return new Transform({ transform(chunk, _enc, done) { hash.update(chunk as Buffer); done(null, chunk); } });
-}
-
-const idList = (ids: readonly number[]) => `'{${ids.map((id) => Math.trunc(id)).join(',')}}'::int[]`;
-
-/** Copies `select` (within the client's transaction) into a compressed file; returns its facts. */
-async function archiveQuery(client: pg.PoolClient, table: ArchiveFile['table'], select: string, file: string, rows: number): Promise<ArchiveFile> {
-  const raw = createHash('sha256');
-  const packed = createHash('sha256');
-  const temp = `${file}.tmp`;
-  const compress = createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: 0 } });
-  await pipeline(client.query(copyStreams.to(`COPY (${select}) TO STDOUT (FORMAT binary)`)), hashing(raw), compress, hashing(packed), createWriteStream(temp));
-  const fh = await open(temp, 'r+');
-  await fh.sync();
-  await fh.close();
-  await rename(temp, file);
-  return { table, file, rows, sha256: packed.digest('hex'), rawSha256: raw.digest('hex') };
-}
+export { readManifest, type ArchiveManifest } from './archive-manifest';
 
 /**
  * Within the client's open transaction: archives the given lap_telemetry rows and their channel
- * rows, writes the manifest, then deletes the rows. The caller commits.
+ * rows whole, writes the manifest, then deletes the rows. The caller commits.
  */
-export async function archiveAndDelete(client: pg.PoolClient, dir: string, migrationId: string, sessionId: number, lapIds: readonly number[]): Promise<ArchiveManifest> {
+export async function archiveRowsAndDelete(client: pg.PoolClient, dir: string, migrationId: string, sessionId: number, lapIds: readonly number[]): Promise<ArchiveManifest> {
   await mkdir(dir, { recursive: true });
   const channels = await client.query<{ id: number }>(
     `SELECT c.id FROM telemetry_channels c WHERE c.lap_id IN (SELECT lap_id FROM lap_telemetry WHERE id = ANY($1)) ORDER BY c.id FOR UPDATE`, [lapIds]);
@@ -71,28 +34,22 @@ export async function archiveAndDelete(client: pg.PoolClient, dir: string, migra
     await archiveQuery(client, 'lap_telemetry', `SELECT * FROM lap_telemetry WHERE id = ANY(${idList(lapIds)}) ORDER BY id`, path.join(dir, `${sessionId}.lap_telemetry.pgcopy.br`), lapIds.length),
     await archiveQuery(client, 'telemetry_channels', `SELECT * FROM telemetry_channels WHERE id = ANY(${idList(channelIds)}) ORDER BY id`, path.join(dir, `${sessionId}.telemetry_channels.pgcopy.br`), channelIds.length),
   ];
-  const manifest: ArchiveManifest = { sessionId, migrationId, lapTelemetryIds: lapIds, channelIds, files, createdAt: new Date().toISOString() };
-  const target = manifestPath(dir, sessionId);
-  await writeFile(`${target}.tmp`, JSON.stringify(manifest, null, 1));
-  await rename(`${target}.tmp`, target);
+  const manifest: ArchiveManifest = { form: 'rows', sessionId, migrationId, lapTelemetryIds: lapIds, channelIds, files, createdAt: new Date().toISOString() };
+  await writeManifest(dir, manifest);
   await client.query('DELETE FROM telemetry_channels WHERE id = ANY($1)', [channelIds]);
   await client.query('DELETE FROM lap_telemetry WHERE id = ANY($1)', [lapIds]);
   return manifest;
 }
 
-export async function readManifest(dir: string, sessionId: number): Promise<ArchiveManifest | null> {
-  try {
-    return JSON.parse(await readFile(manifestPath(dir, sessionId), 'utf8')) as ArchiveManifest;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
+async function restoreRows(client: pg.PoolClient, manifest: ArchiveManifest): Promise<void> {
+  for (const f of manifest.files) {
+    const decompress = f.file.endsWith('.gz') ? createGunzip() : createBrotliDecompress();
+    const raw = createHash('sha256');
+    await pipeline(createReadStream(f.file), decompress, hashing(raw), client.query(copyStreams.from(`COPY ${f.table} FROM STDIN (FORMAT binary)`)));
+    // Checked before the transaction commits: rows from a stream that decompressed wrongly never land.
+    const rawSha = raw.digest('hex');
+    if (rawSha !== f.rawSha256) throw new Error(`archive ${f.file} decompressed to a stream with sha256 ${rawSha}, manifest says ${f.rawSha256}`);
   }
-}
-
-async function sha256Of(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /**
@@ -109,13 +66,9 @@ export async function restoreArchive(pool: pg.Pool, dir: string, sessionId: numb
       for (const f of manifest.files) {
         const sha = await sha256Of(f.file);
         if (sha !== f.sha256) throw new Error(`archive ${f.file} is damaged: sha256 ${sha}, manifest says ${f.sha256}`);
-        const decompress = f.file.endsWith('.gz') ? createGunzip() : createBrotliDecompress();
-        const raw = createHash('sha256');
-        await pipeline(createReadStream(f.file), decompress, hashing(raw), client.query(copyStreams.from(`COPY ${f.table} FROM STDIN (FORMAT binary)`)));
-        // Checked before the transaction commits: rows from a stream that decompressed wrongly never land.
-        const rawSha = raw.digest('hex');
-        if (rawSha !== f.rawSha256) throw new Error(`archive ${f.file} decompressed to a stream with sha256 ${rawSha}, manifest says ${f.rawSha256}`);
       }
+      if (manifest.form === 'file+fields') await restoreFromFile(client, manifest);
+      else await restoreRows(client, manifest);
       return manifest.lapTelemetryIds.length;
     } else if (n !== manifest.lapTelemetryIds.length) {
       throw new Error(`session ${sessionId}: ${n} of ${manifest.lapTelemetryIds.length} archived lap_telemetry rows exist; restore by hand from ${dir}`);

@@ -13,6 +13,7 @@ import type { UnitOutcome } from '../../src/engine/types';
 import { ParquetSessionReader } from '../../src/telemetry/session-reader';
 import { writeSessionFile } from '../../src/telemetry/session-file';
 import { sessionFilePath } from '../../src/telemetry/parquet-store';
+import { unusualArrayHeaders } from './array-headers';
 import { checkLap, fileChannels, packLap } from './lap-check';
 import { backupVersions, type ConvertedLap } from './ledger-detail';
 import { outDirOf, sessionIdOf } from './options';
@@ -84,8 +85,8 @@ export async function convertSession(run: StepRun, unit: UnitRow, versions: Read
   const channels = fileChannels(survey.auxiliaryChannels);
   const duplicates = new Set(survey.duplicateLapNumbers);
   let quarantined: QuarantineEntry[] = [];
-  // [lap number, lap_telemetry id, row version] of each written lap; its digest comes from the writer.
-  let written: [number, number, string][] = [];
+  // [lap number, lap_telemetry id, row version, unusual array headers] of each written lap; its digest comes from the writer.
+  let written: [number, number, string, Record<string, string> | undefined][] = [];
   let samplesIn = 0;
   let samplesQuarantined = 0;
   let bytesIn = 0;
@@ -109,7 +110,7 @@ export async function convertSession(run: StepRun, unit: UnitRow, versions: Read
         }
         // A lap backup did not see (inserted since) counts as changed too.
         if (versions.size > 0 && versions.get(source.id) !== source.version) throw new SourceChanged(source.lapNumber, source.id);
-        written.push([source.lapNumber, source.id, source.version]);
+        written.push([source.lapNumber, source.id, source.version, unusualArrayHeaders(source)]);
         yield { lap: packLap(source, channels, verdict.samples), absent: verdict.absent };
       }
     },
@@ -146,7 +147,8 @@ export async function convertSession(run: StepRun, unit: UnitRow, versions: Read
     bytesWritten: result.bytes,
     checksum: result.sha256,
     detail: {
-      file, bytes: result.bytes, sha256: result.sha256, laps: written.map(([lap, id, version], i): ConvertedLap => [lap, id, version, result.lapDigests[i]!]),
+      file, bytes: result.bytes, sha256: result.sha256, arrayHeaders: 'recorded',
+      laps: written.map(([lap, id, version, headers], i): ConvertedLap => (headers ? [lap, id, version, result.lapDigests[i]!, headers] : [lap, id, version, result.lapDigests[i]!])),
       quarantinedLaps: quarantined.length - survey.orphans.length, orphanChannelIds: survey.orphans.map((o) => o.id),
       samplesIn, samplesWritten: result.rows, samplesQuarantined,
       decimalColumns: result.plan.filter((c) => c.encoding === 'decimal').map((c) => `${c.name}:${c.scale}`), restarts: result.restarts,

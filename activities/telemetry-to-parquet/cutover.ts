@@ -1,13 +1,18 @@
 /**
  * cutover (the seed's "cleanup"): per session, in one transaction: lock the migrated lap rows,
- * check they are the row versions backup saw (xmin; no second pass over the arrays), archive them and their channel rows (archive.ts),
- * delete them. Quarantined laps and orphaned channels are not touched. Idempotent: when the rows
- * are already gone and the manifest exists, the unit is done.
+ * check they are the row versions convert read (xmin; no pass over the arrays), archive them and
+ * their channel rows, delete them. The archive keeps the arrays as the validated session file
+ * (archive-from-file.ts) when convert recorded the array headers, every lap checksum is of the
+ * current scheme and validate found every lap bit-identical; otherwise as whole rows (archive.ts).
+ * Quarantined laps and orphaned channels are not touched. Idempotent: when the rows are already
+ * gone and the manifest exists, the unit is done.
  */
 import type { StepRun, UnitRow } from '../../src/engine/kind';
 import type { UnitOutcome } from '../../src/engine/types';
-import { archiveAndDelete, readManifest } from './archive';
-import { backupVersions, convertedLapIds, convertedLaps } from './ledger-detail';
+import { isCurrentDigest } from '../../src/telemetry/lap-digest';
+import { archiveRowsAndDelete, readManifest, type ArchiveManifest } from './archive';
+import { archiveFromFileAndDelete, SessionFileChanged } from './archive-from-file';
+import { backupVersions, convertedLapIds, convertedLaps, headersRecorded } from './ledger-detail';
 import { archiveDirOf, sessionIdOf } from './options';
 import { lapVersionSql } from './source';
 
@@ -45,7 +50,19 @@ export async function cutoverUnits(run: StepRun, units: readonly UnitRow[]): Pro
         out.push({ key: unit.key, status: 'failed', error: { code: 'SOURCE_CHANGED', message: `session ${sessionId}: lap_telemetry rows changed since backup (ids ${changed.slice(0, 10).join(', ') || 'missing'}); run the migration again` } });
         continue;
       }
-      const manifest = await archiveAndDelete(client, dir, run.migrationId, sessionId, lapIds);
+      const fromFile = laps !== undefined && headersRecorded(conv.detail) && laps.every((l) => isCurrentDigest(l[3]))
+        && validated.get(unit.key)?.detail?.lapsEqualByValueOnly === undefined;
+      let manifest: ArchiveManifest;
+      try {
+        manifest = fromFile
+          ? await archiveFromFileAndDelete(client, dir, run.migrationId, sessionId, { file: String(conv.detail?.file), sha256: String(conv.detail?.sha256), laps: laps! })
+          : await archiveRowsAndDelete(client, dir, run.migrationId, sessionId, lapIds);
+      } catch (error) {
+        if (!(error instanceof SessionFileChanged)) throw error;
+        await client.query('ROLLBACK');
+        out.push({ key: unit.key, status: 'failed', error: { code: 'TARGET_CHANGED', message: `session ${sessionId}: ${error.message}` } });
+        continue;
+      }
       await client.query('COMMIT');
       out.push({
         key: unit.key, status: 'done', recordsWritten: manifest.lapTelemetryIds.length + manifest.channelIds.length,

@@ -5,8 +5,11 @@
  */
 import type { LapVersions } from './source';
 
-/** One written lap as convert records it: [lap number, lap_telemetry id, row version, content digest]. */
-export type ConvertedLap = readonly [number, number, string, string];
+/**
+ * One written lap as convert records it: [lap number, lap_telemetry id, row version, content
+ * digest, and, when one of its arrays has an unusual header (array-headers.ts), those headers].
+ */
+export type ConvertedLap = readonly [number, number, string, string, Readonly<Record<string, string>>?];
 
 type Detail = Readonly<Record<string, unknown>> | undefined;
 
@@ -28,4 +31,12 @@ export function convertedLapIds(detail: Detail): number[] {
   const laps = convertedLaps(detail);
   if (laps) return laps.map(([, id]) => id);
   return Array.isArray(detail?.lapIds) ? (detail.lapIds as number[]) : [];
+}
+
+/**
+ * True when convert recorded every unusual array header (since 2026-12-02), so that the lap
+ * arrays can be given back from the session file (archive-from-file.ts).
+ */
+export function headersRecorded(detail: Detail): boolean {
+  return detail?.arrayHeaders === 'recorded';
 }

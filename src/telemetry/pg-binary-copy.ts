@@ -92,16 +92,18 @@ export interface Float8ArrayField {
   readonly length: number;
   /** Dimensions; > 1 means a multi-dimensional array (not a telemetry channel). */
   readonly dims: number;
+  /** The bytes before the elements: dimensions, NULL-bitmap flag, element type, then size and lower bound per dimension. */
+  readonly header: Buffer;
   readonly elements: Uint8Array;
 }
 
 export function float8ArrayField(b: Buffer | null): Float8ArrayField | null {
   if (b === null) return null;
   const dims = b.readInt32BE(0);
-  if (dims === 0) return { length: 0, dims: 1, elements: b.subarray(12, 12) };
+  if (dims === 0) return { length: 0, dims: 1, header: b.subarray(0, 12), elements: b.subarray(12, 12) };
   let n = 1;
   for (let d = 0; d < dims; d++) n *= b.readInt32BE(12 + d * 8);
-  return { length: n, dims, elements: b.subarray(12 + dims * 8) };
+  return { length: n, dims, header: b.subarray(0, 12 + dims * 8), elements: b.subarray(12 + dims * 8) };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { usualArrayHeader } from '../../activities/telemetry-to-parquet/array-headers';
 import { checkLap, decodeLap, fileChannels } from '../../activities/telemetry-to-parquet/lap-check';
 import type { SourceArray, SourceLap } from '../../activities/telemetry-to-parquet/source';
 import { standardChannels } from '../../src/telemetry/types';
@@ -7,7 +8,7 @@ import { standardChannels } from '../../src/telemetry/types';
 function arr(values: number[], dims = 1): SourceArray {
   const elements = Buffer.alloc(values.length * 12);
   values.forEach((v, i) => { elements.writeInt32BE(8, i * 12); elements.writeDoubleBE(v, i * 12 + 4); });
-  return { length: values.length, dims, elements };
+  return { length: values.length, dims, header: usualArrayHeader(values.length), elements };
 }
 function lap(over: { time?: SourceArray | null; speed?: SourceArray | null; aux?: SourceLap['aux']; lapNumber?: number } = {}): SourceLap {
   const standard = new Map<string, SourceArray | null>(standardChannels.map((c) => [c, null]));
