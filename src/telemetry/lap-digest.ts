@@ -64,6 +64,19 @@ export function sourceLapDigest(channels: readonly (SourceChannelBytes | null)[]
   return lapDigest(channels.map((c) => (c === null ? null : hashElements(c.length, c.elements))));
 }
 
+/**
+ * Digest of a lap of `count` channels (file column order), channel `i` given by `channelAt(i)`
+ * and hashed before the next is asked for (so that one buffer can serve every channel).
+ */
+export function lapDigestFrom(count: number, channelAt: (i: number) => SourceChannelBytes | null): string {
+  const hashes: (ChannelHash | null)[] = [];
+  for (let i = 0; i < count; i++) {
+    const c = channelAt(i);
+    hashes.push(c === null ? null : hashElements(c.length, c.elements));
+  }
+  return lapDigest(hashes);
+}
+
 /** A column's elements in the canonical (binary COPY) layout, in a scratch buffer. */
 function canonicalElements(values: Float64Array, nulls: Uint8Array | undefined, length: number): Uint8Array {
   const bytes = scratchUint8('digest elements', length * 12);

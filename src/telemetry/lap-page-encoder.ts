@@ -41,8 +41,18 @@ interface ChunkSpec {
   readonly nullable: boolean;
 }
 
+/**
+ * The smallest brotli window holding the whole page. A reader's decoder sets up a ring buffer of
+ * the window the stream declares: with brotli's default (4 MiB) parquet-wasm spent ~2 ms per lap
+ * on that alone, 2.6 × the time of the whole lap otherwise; a page never refers further back than
+ * its own length, so nothing is lost.
+ */
+const windowBits = (length: number) => Math.min(constants.BROTLI_MAX_WINDOW_BITS, Math.max(constants.BROTLI_MIN_WINDOW_BITS, Math.ceil(Math.log2(length + 16))));
+
 function compressPage(raw: Uint8Array): Uint8Array {
-  return brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 0, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } });
+  return brotliCompressSync(raw, {
+    params: { [constants.BROTLI_PARAM_QUALITY]: 0, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length, [constants.BROTLI_PARAM_LGWIN]: windowBits(raw.length) },
+  });
 }
 
 /** Writes one column chunk (page header + page) at `out`'s end; returns its ColumnChunk and uncompressed size. */

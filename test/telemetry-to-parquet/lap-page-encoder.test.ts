@@ -3,7 +3,7 @@
  * readers, parquet-wasm and DuckDB: every width of delta packing (including the 64-bit path), NULL
  * runs, NULL arrays, NaN, ±Infinity and -0, and lap lengths around the block and miniblock sizes.
  * A lap given as PostgreSQL's bytes (encoded from them where it can) gives the same bytes as the
- * lap decoded.
+ * lap decoded. validate's digest from parquet-wasm's Arrow memory equals the written lap's.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,8 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/sample-data/seeded-random';
+import { lapColumnsDigest } from '../../src/telemetry/lap-digest';
+import { lapFileArrowDigest } from '../../src/telemetry/lap-file-arrow-digest';
 import { encodeLapPages } from '../../src/telemetry/lap-page-encoder';
 import { float8ArrayField } from '../../src/telemetry/pg-binary-copy';
 import { packRawLap } from '../../src/telemetry/raw-lap';
@@ -20,7 +22,7 @@ import type { ChannelColumn, ColumnPlan, LapColumns } from '../../src/telemetry/
 import { float8Field } from '../support/binary-copy';
 
 const meta = { sessionId: 9, importedAt: '2026-01-01T00:00:00.000Z', sourceType: 'vbo', auxiliaryChannels: [] };
-const channels = ['time', 'smooth', 'swing', 'edge', 'jumpy', 'huge', 'floats', 'holes', 'empty'];
+const channels = ['time', 'smooth', 'swing', 'edge', 'jumpy', 'huge', 'floats', 'gappy', 'holes', 'empty'];
 
 function column(values: number[], nulls?: boolean[]): ChannelColumn {
   return { values: Float64Array.from(values), ...(nulls?.some(Boolean) ? { nulls: Uint8Array.from(nulls.map(Number)) } : {}) };
@@ -45,6 +47,7 @@ function lapOf(lapNumber: number, n: number, random: () => number): LapColumns {
       // scaled integers beyond 2^51: the 64-bit path
       ['huge', column(idx.map((i) => (i % 3 === 0 ? 2 ** 53 - 1 : i % 3 === 1 ? -(2 ** 52) - 3 : 3e15 + i)))],
       ['floats', column(idx.map((i) => (i < special.length ? special[i] : (random() - 0.5) * 1e6)))],
+      ['gappy', column(idx.map((i) => (i % 5 === 1 ? NaN : (random() - 0.5) * 1e9)), idx.map((i) => i % 3 === 0))],
       ['holes', column(idx.map((i) => i * 0.5), idx.map((i) => i % 7 === 0 || (i > 40 && i < 90)))],
       ['empty', null],
     ]),
@@ -60,7 +63,7 @@ describe('own Parquet pages', () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 't2p-pages-')), '9.parquet');
     const written = await writeSessionFile(file, channels, { async *laps() { for (const lap of laps) yield { lap, absent: ['empty'] }; } }, meta);
     expect(written.plan.map((c) => `${c.name}:${c.encoding}:${c.scale}`)).toEqual([
-      'time:decimal:2', 'smooth:decimal:2', 'swing:decimal:0', 'edge:decimal:0', 'jumpy:decimal:0', 'huge:decimal:0', 'floats:float64:0', 'holes:decimal:1', 'empty:decimal:0',
+      'time:decimal:2', 'smooth:decimal:2', 'swing:decimal:0', 'edge:decimal:0', 'jumpy:decimal:0', 'huge:decimal:0', 'floats:float64:0', 'gappy:float64:0', 'holes:decimal:1', 'empty:decimal:0',
     ]);
     const same = (a: number, b: number | null) => b !== null && Object.is(a, b);
 
@@ -69,6 +72,9 @@ describe('own Parquet pages', () => {
       for (const [i, lap] of laps.entries()) {
         const back = await reader.readLapAt(i);
         expect(back.length).toBe(lap.length);
+        // validate's digest, taken from parquet-wasm's Arrow memory, is the one of the lap written
+        const direct = lapFileArrowDigest(await reader.readLapFileAt(i), reader.info.laps[i], reader.info.columns);
+        expect(direct).toEqual({ rows: lap.length, digest: lapColumnsDigest(lap, channels) });
         for (const name of channels) {
           const a = lap.channels.get(name)!;
           const b = back.channels.get(name)!;
@@ -86,7 +92,7 @@ describe('own Parquet pages', () => {
     const duck = await (await DuckDBInstance.create(':memory:')).connect();
     const types = Object.fromEntries((await duck.runAndReadAll(`DESCRIBE SELECT * FROM '${file}'`)).getRows().map((r) => [r[0], r[1]]));
     expect(types).toMatchObject({ lap_number: 'INTEGER', time: 'DECIMAL(18,2)', huge: 'DECIMAL(18,0)', floats: 'DOUBLE', holes: 'DECIMAL(18,1)' });
-    for (const name of ['smooth', 'swing', 'edge', 'jumpy', 'huge', 'floats', 'holes', 'empty']) {
+    for (const name of ['smooth', 'swing', 'edge', 'jumpy', 'huge', 'floats', 'gappy', 'holes', 'empty']) {
       const rows = (await duck.runAndReadAll(`SELECT lap_number, "${name}"::DOUBLE FROM '${file}'`)).getRows();
       const expected = laps.flatMap((lap) => {
         const c = lap.channels.get(name)!;
@@ -122,7 +128,8 @@ describe('pages from the bytes PostgreSQL sent', () => {
     const plan: ColumnPlan[] = [
       { name: 'time', encoding: 'decimal', scale: 2 }, { name: 'smooth', encoding: 'decimal', scale: 2 }, { name: 'swing', encoding: 'decimal', scale: 0 },
       { name: 'edge', encoding: 'decimal', scale: 0 }, { name: 'jumpy', encoding: 'decimal', scale: 0 }, { name: 'huge', encoding: 'decimal', scale: 0 },
-      { name: 'floats', encoding: 'float64', scale: 0 }, { name: 'holes', encoding: 'decimal', scale: 1 }, { name: 'empty', encoding: 'decimal', scale: 0 },
+      { name: 'floats', encoding: 'float64', scale: 0 }, { name: 'gappy', encoding: 'float64', scale: 0 }, { name: 'holes', encoding: 'decimal', scale: 1 },
+      { name: 'empty', encoding: 'decimal', scale: 0 },
     ];
     for (const [i, n] of lengths.entries()) {
       const lap = lapOf(i + 1, n, random);
