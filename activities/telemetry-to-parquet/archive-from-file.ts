@@ -71,7 +71,10 @@ export async function archiveFromFileAndDelete(
   const channelIds = channelRows.rows.map((r) => r.id);
   const columns = { lap_telemetry: await columnsOf(client, 'lap_telemetry', standardChannels), telemetry_channels: await columnsOf(client, 'telemetry_channels', ['data']) };
   const copy = path.join(dir, `${sessionId}.parquet`);
-  const sha = await copyWithSha(session.file, copy);
+  const sha = await copyWithSha(session.file, copy).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') throw new SessionFileChanged(`${session.file} is gone since convert wrote it; validate and cut over again`);
+    throw error;
+  });
   if (sha !== session.sha256) {
     await rm(copy, { force: true });
     throw new SessionFileChanged(`${session.file} changed after convert wrote it (sha256 ${sha}, convert recorded ${session.sha256}); validate and cut over again`);
