@@ -1,12 +1,13 @@
 /**
- * `npm run bench -- telemetry-steps [--sessions 20 --laps 50 --samples 5000 --seed 1 --concurrency 2 --raw-passes 3]`
+ * `npm run bench -- telemetry-steps [--sessions 20 --laps 50 --samples 5000 --seed 1 --concurrency 2 --raw-passes 3 --with-worker]`
  * (default 5,000,000 samples): the telemetry-to-parquet steps called directly, without Temporal,
  * `--concurrency` sessions at a time, each outcome recorded in the unit ledger as the engine
  * records it. Prints each step's rate and its ratio to the raw limit (binary COPY + decode, the
  * fastest of `--raw-passes`), and the CPU seconds PostgreSQL and this process (main thread and
  * the other threads: lap threads, garbage collection, I/O) spent in it. Set beside the
  * telemetry-to-parquet benchmark, it shows what running through Temporal adds; the CPU split shows
- * what bounds a step on a machine with few cores.
+ * what bounds a step on a machine with few cores. `--with-worker` starts an idle Temporal worker in
+ * this process first, as the telemetry-to-parquet benchmark has.
  */
 import path from 'node:path';
 import { writeLedger } from '../activities/engine/migration-store';
@@ -33,7 +34,7 @@ export default async function bench(args: Record<string, string>): Promise<Bench
     const { sessionIds } = await seedTelemetry(pool, p);
     const raw = await measureRawLimit(pool, rawPasses);
     const pgCpu = await postgresCpu(pool);
-    // `--with-worker`: an idle Temporal worker in this process, as in the telemetry-to-parquet bench, to see what its presence costs the steps.
+    // An idle worker beside the steps: does its mere presence cost them anything?
     if (args['with-worker'] !== undefined) await services.startWorker();
     const kind = createTelemetryToParquetKind();
     const run = createStepRun({

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -23,7 +23,7 @@ import { copyBinaryTuples, int4 } from '../../src/telemetry/pg-binary-copy';
 import { ParquetSessionReader } from '../../src/telemetry/session-reader';
 import { standardChannels } from '../../src/telemetry/types';
 import { arrayField, elementBytes } from './array-rebuild';
-import { archiveQuery, hashing, idList, writeManifest, type ArchiveFile, type ArchiveManifest, type TableColumns } from './archive-manifest';
+import { archiveQuery, hashing, idList, syncAndRename, writeManifest, type ArchiveFile, type ArchiveManifest, type TableColumns } from './archive-manifest';
 import type { ConvertedLap } from './ledger-detail';
 
 /** The session file changed after validate: cutover must not archive or delete anything. */
@@ -46,10 +46,7 @@ async function copyWithSha(from: string, to: string): Promise<string> {
   const hash = createHash('sha256');
   const temp = `${to}.tmp`;
   await pipeline(createReadStream(from), hashing(hash), createWriteStream(temp));
-  const fh = await open(temp, 'r+');
-  await fh.sync();
-  await fh.close();
-  await rename(temp, to);
+  await syncAndRename(temp, to);
   return hash.digest('hex');
 }
 
@@ -101,7 +98,7 @@ export async function archiveFromFileAndDelete(
 interface RebuiltLap {
   readonly id: number;
   readonly length: number;
-  readonly elements: ReadonlyMap<string, Buffer | null>;
+  readonly elements: ReadonlyMap<string, Uint8Array | null>;
   readonly headers: Readonly<Record<string, string>> | undefined;
 }
 

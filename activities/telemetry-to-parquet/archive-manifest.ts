@@ -61,11 +61,16 @@ export async function archiveQuery(client: pg.PoolClient, table: 'lap_telemetry'
   const temp = `${file}.tmp`;
   const compress = createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: 0 } });
   await pipeline(client.query(copyStreams.to(`COPY (${select}) TO STDOUT (FORMAT binary)`)), hashing(raw), compress, hashing(packed), createWriteStream(temp));
+  await syncAndRename(temp, file);
+  return { table, file, rows, sha256: packed.digest('hex'), rawSha256: raw.digest('hex') };
+}
+
+/** Makes a fully written temporary file durable, then gives it its final name. */
+export async function syncAndRename(temp: string, file: string): Promise<void> {
   const fh = await open(temp, 'r+');
   await fh.sync();
   await fh.close();
   await rename(temp, file);
-  return { table, file, rows, sha256: packed.digest('hex'), rawSha256: raw.digest('hex') };
 }
 
 export async function writeManifest(dir: string, manifest: ArchiveManifest): Promise<void> {

@@ -17,7 +17,7 @@
 import { createHash } from 'node:crypto';
 import xxhash from '@node-rs/xxhash';
 import { scratchUint8 } from './scratch-arrays';
-import type { LapColumns } from './types';
+import type { ChannelColumn, LapColumns } from './types';
 
 const scheme = 'xxh3+xxh64:';
 /** Bytes per channel in the lap record: tag, element count, two 64-bit hashes. */
@@ -77,24 +77,31 @@ export function lapDigestFrom(count: number, channelAt: (i: number) => SourceCha
   return lapDigest(hashes);
 }
 
-/** A column's elements in the canonical (binary COPY) layout, in a scratch buffer. */
-function canonicalElements(values: Float64Array, nulls: Uint8Array | undefined, length: number): Uint8Array {
-  const bytes = scratchUint8('digest elements', length * 12);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/**
+ * A column's `length` elements in the canonical (binary COPY) layout, written into `out` (at
+ * least 12 bytes per element; a scratch buffer when not given). Value bytes are copied, never
+ * passed through a JS number, so NaN payloads survive. Float64Array holds little-endian bytes on
+ * every platform Node runs on; binary COPY wants big-endian.
+ */
+export function canonicalElements(column: ChannelColumn, length: number, out: Uint8Array = scratchUint8('digest elements', length * 12)): Uint8Array {
+  const { nulls } = column;
+  const values = new Uint8Array(column.values.buffer, column.values.byteOffset, length * 8);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   let p = 0;
   for (let i = 0; i < length; i++) {
     if (nulls && nulls[i]) { view.setInt32(p, -1); p += 4; continue; }
     view.setInt32(p, 8);
-    view.setFloat64(p + 4, values[i]);
+    const v = i * 8;
+    for (let b = 0; b < 8; b++) out[p + 4 + b] = values[v + 7 - b];
     p += 12;
   }
-  return bytes.subarray(0, p);
+  return out.subarray(0, p);
 }
 
 /** Digest of a lap held as columns (read back from a file), over `names` in the file's column order. */
 export function lapColumnsDigest(lap: LapColumns, names: readonly string[]): string {
   return lapDigest(names.map((name) => {
     const column = lap.channels.get(name) ?? null;
-    return column === null ? null : hashElements(lap.length, canonicalElements(column.values, column.nulls, lap.length));
+    return column === null ? null : hashElements(lap.length, canonicalElements(column, lap.length));
   }));
 }
