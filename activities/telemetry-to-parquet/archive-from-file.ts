@@ -15,7 +15,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { brotliDecompressSync } from 'node:zlib';
-import type pg from 'pg';
+import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { sourceLapDigest } from '../../src/telemetry/lap-digest';
 import { copyBinaryHeader, copyBinaryTrailer, copyBinaryTuple } from '../../src/telemetry/pg-binary-copy-writer';
@@ -28,8 +28,6 @@ import type { ConvertedLap } from './ledger-detail';
 
 /** The session file changed after validate: cutover must not archive or delete anything. */
 export class SessionFileChanged extends Error {}
-
-const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** The table's columns in order, split into the array columns kept in the session file and the rest. */
 async function columnsOf(client: pg.PoolClient, table: string, arrays: readonly string[]): Promise<TableColumns> {
@@ -76,7 +74,7 @@ export async function archiveFromFileAndDelete(
     await rm(copy, { force: true });
     throw new SessionFileChanged(`${session.file} changed after convert wrote it (sha256 ${sha}, convert recorded ${session.sha256}); validate and cut over again`);
   }
-  const fieldsOf = (c: TableColumns) => c.fields.map(quoted).join(', ');
+  const fieldsOf = (c: TableColumns) => c.fields.map(pg.escapeIdentifier).join(', ');
   const files: ArchiveFile[] = [
     { table: 'session_file', file: copy, rows: lapIds.length, sha256: sha, rawSha256: sha },
     await archiveQuery(client, 'lap_telemetry', `SELECT ${fieldsOf(columns.lap_telemetry)} FROM lap_telemetry WHERE id = ANY(${idList(lapIds)}) ORDER BY id`,
@@ -175,6 +173,6 @@ async function restoreTable(
     for await (const fields of copyBinaryTuples(Readable.from([raw]))) yield copyBinaryTuple(await complete(int4(fields[idAt])!, fields));
     yield copyBinaryTrailer();
   }
-  const list = [...columns.fields, ...columns.arrays].map(quoted).join(', ');
+  const list = [...columns.fields, ...columns.arrays].map(pg.escapeIdentifier).join(', ');
   await pipeline(Readable.from(tuples()), client.query(copyStreams.from(`COPY ${table} (${list}) FROM STDIN (FORMAT binary)`)));
 }

@@ -12,34 +12,20 @@ import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import copyStreams from 'pg-copy-streams';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTelemetryToParquetKind } from '../../activities/telemetry-to-parquet';
 import { readManifest, type ArchiveManifest } from '../../activities/telemetry-to-parquet/archive';
 import { manifestPath } from '../../activities/telemetry-to-parquet/archive-manifest';
 import { archiveDirOf } from '../../activities/telemetry-to-parquet/options';
 import { seedTelemetry } from '../../activities/telemetry-to-parquet/seed';
-import { writeLedger } from '../../activities/engine/migration-store';
 import type { StepRun, UnitRow } from '../../src/engine/kind';
-import { createStepRun, defaultOptions } from '../../src/engine/step-run';
-import type { UnitOutcome, UnitStep } from '../../src/engine/types';
-import { silentLogger } from '../../src/log';
+import type { UnitOutcome } from '../../src/engine/types';
 import { copyStream, float8Field } from '../support/binary-copy';
 import { openTestContext, type TestContext } from '../support/harness';
+import { stepCalls } from './step-calls';
 
 let t: TestContext;
-const kind = createTelemetryToParquetKind();
+const { kind, newRun, step } = stepCalls(() => t, 'archive');
 beforeAll(async () => { t = await openTestContext('t2p_archive', { applicationTables: true }); });
 afterAll(async () => t?.close());
-
-let migrations = 0;
-function newRun(): StepRun {
-  return createStepRun({ migrationId: `archive-${++migrations}`, kind: kind.id, options: defaultOptions(), deps: { db: t.db, config: t.config, log: silentLogger } });
-}
-
-async function step(run: StepRun, name: Exclude<UnitStep, 'simulate' | 'inventory'>, units: UnitRow[]): Promise<UnitOutcome[]> {
-  const outcomes = await kind[name]!(run, units);
-  await writeLedger(t.db.pool, run.migrationId, name, outcomes);
-  return outcomes;
-}
 
 const unitsOf = (id: number): UnitRow[] => [{ key: `session:${id}`, ordinal: 0, detail: {} }];
 

@@ -10,36 +10,21 @@ import { pipeline } from 'node:stream/promises';
 import copyStreams from 'pg-copy-streams';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTelemetryToParquetKind } from '../../activities/telemetry-to-parquet';
 import { decodeLap, fileChannels } from '../../activities/telemetry-to-parquet/lap-check';
 import { seedTelemetry } from '../../activities/telemetry-to-parquet/seed';
 import { streamSourceLaps, surveySession } from '../../activities/telemetry-to-parquet/source';
-import { writeLedger } from '../../activities/engine/migration-store';
-import type { StepRun, UnitRow } from '../../src/engine/kind';
-import { createStepRun, defaultOptions } from '../../src/engine/step-run';
-import type { UnitOutcome, UnitStep } from '../../src/engine/types';
-import { silentLogger } from '../../src/log';
+import type { UnitRow } from '../../src/engine/kind';
 import { writeSessionFile } from '../../src/telemetry/session-file';
 import { ParquetSessionReader } from '../../src/telemetry/session-reader';
 import type { LapColumns } from '../../src/telemetry/types';
 import { copyStream, float8Field } from '../support/binary-copy';
 import { openTestContext, type TestContext } from '../support/harness';
+import { stepCalls } from './step-calls';
 
 let t: TestContext;
-const kind = createTelemetryToParquetKind();
+const { newRun, step } = stepCalls(() => t, 'steps');
 beforeAll(async () => { t = await openTestContext('t2p_steps', { applicationTables: true }); });
 afterAll(async () => t?.close());
-
-let migrations = 0;
-function newRun(): StepRun {
-  return createStepRun({ migrationId: `steps-${++migrations}`, kind: kind.id, options: defaultOptions(), deps: { db: t.db, config: t.config, log: silentLogger } });
-}
-
-async function step(run: StepRun, name: Exclude<UnitStep, 'simulate'>, units: UnitRow[]): Promise<UnitOutcome[]> {
-  const outcomes = await kind[name]!(run, units);
-  await writeLedger(t.db.pool, run.migrationId, name, outcomes);
-  return outcomes;
-}
 
 async function seededSession(seed: number): Promise<{ id: number; units: UnitRow[] }> {
   const [id] = (await seedTelemetry(t.db.pool, { sessions: 1, laps: 3, samples: 200, seed })).sessionIds;
