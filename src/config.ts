@@ -88,6 +88,7 @@ export const environmentVariables = Object.freeze({
   FERRY_DATA_DIR: 'local state and outputs (default ./data)',
   FERRY_TOOLS_DIR: 'where the Temporal CLI is built (default ./.tools)',
   FERRY_LOG_LEVEL: `log level: debug, info, warn, error (default ${defaults.logLevel})`,
+  FERRY_HEAP_GROWING_PERCENT: "worker: V8's heap growing factor as a percent (default 100; 0 = V8's own policy)",
 });
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -7,6 +7,7 @@ import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleOption
 import { createActivities } from '../../activities';
 import type { ActivityDeps } from '../../activities/deps';
 import type { KindFactory } from '../engine/kind';
+import { applyHeapGrowth } from './heap-growth';
 
 export const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 
@@ -23,6 +24,7 @@ export interface WorkerOptions {
 }
 
 export async function createFerryWorker(options: WorkerOptions): Promise<Worker> {
+  applyHeapGrowth();
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
