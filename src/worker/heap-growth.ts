@@ -5,7 +5,8 @@
  * default factor the headroom above 70 MB stayed barely larger than the young generation, so a
  * full collection of the whole heap started every ~0.3 s and freed almost nothing (~47 during
  * one 5 M-sample migration, several CPU s of marking on a 2-core machine). Doubling the headroom
- * made them rare. The cost: the heap may grow to twice its live size between collections.
+ * cut them by about two thirds. The cost: the heap may grow to twice its live size between
+ * collections.
  *
  * `FERRY_HEAP_GROWING_PERCENT` overrides the value (0 = V8's own policy); a `--heap-growing-percent`
  * given to node itself wins.
