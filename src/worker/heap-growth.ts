@@ -9,7 +9,7 @@
  * collections.
  *
  * `FERRY_HEAP_GROWING_PERCENT` overrides the value (0 = V8's own policy); a `--heap-growing-percent`
- * given to node itself wins.
+ * given to node itself (`node --heap-growing-percent=… bin/ferry.js worker`) wins.
  */
 import { setFlagsFromString } from 'node:v8';
 
@@ -22,8 +22,8 @@ const nodeFlag = /^--heap[-_]growing[-_]percent=(\d+)$/;
  * Throws for a `FERRY_HEAP_GROWING_PERCENT` that is not an integer from 0 to 1000.
  */
 export function heapGrowingPercent(env: NodeJS.ProcessEnv, execArgv: readonly string[]): number | null {
-  const given = [...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)].some((arg) => nodeFlag.test(arg));
-  if (given) return null;
+  // Node refuses the flag in NODE_OPTIONS, so only its own arguments can carry it.
+  if (execArgv.some((arg) => nodeFlag.test(arg))) return null;
   const raw = env.FERRY_HEAP_GROWING_PERCENT?.trim();
   if (raw === undefined || raw === '') return defaultHeapGrowingPercent;
   const percent = /^\d+$/.test(raw) ? Number(raw) : NaN;
@@ -36,8 +36,8 @@ let applied = false;
 /** Sets V8's heap growing factor for this process (all its threads), once. */
 export function applyHeapGrowth(): void {
   if (applied) return;
-  applied = true;
   const percent = heapGrowingPercent(process.env, process.execArgv);
+  applied = true;
   // V8 reads the flag each time it sizes the heap after a collection, so setting it late works.
   if (percent) setFlagsFromString(`--heap-growing-percent=${percent}`);
 }
