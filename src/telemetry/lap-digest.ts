@@ -61,7 +61,7 @@ function lapDigest(channels: readonly (ChannelHash | null)[]): string {
 
 /** Digest of a source lap: `channels` in the file's column order, null for a NULL array. */
 export function sourceLapDigest(channels: readonly (SourceChannelBytes | null)[]): string {
-  return lapDigest(channels.map((c) => (c === null ? null : hashElements(c.length, c.elements))));
+  return lapDigestFrom(channels.length, (i) => channels[i]);
 }
 
 /**
@@ -100,8 +100,8 @@ export function canonicalElements(column: ChannelColumn, length: number, out: Ui
 
 /** Digest of a lap held as columns (read back from a file), over `names` in the file's column order. */
 export function lapColumnsDigest(lap: LapColumns, names: readonly string[]): string {
-  return lapDigest(names.map((name) => {
-    const column = lap.channels.get(name) ?? null;
-    return column === null ? null : hashElements(lap.length, canonicalElements(column, lap.length));
-  }));
+  return lapDigestFrom(names.length, (i) => {
+    const column = lap.channels.get(names[i]) ?? null;
+    return column === null ? null : { length: lap.length, elements: canonicalElements(column, lap.length) };
+  });
 }
