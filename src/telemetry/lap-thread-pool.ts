@@ -3,7 +3,8 @@
  * digesting a lap and encoding it into Parquet pages (lap-page-encoder.ts) while the next laps
  * are read from PostgreSQL, and decoding a lap read back from a file into its content digest
  * (lap-digest.ts) while the next row group is read from disk. One pool per process, created on
- * first use, threads unref'd so they never keep a process alive; each thread runs lap-thread.ts.
+ * first use, threads unref'd so they never keep a process alive; each thread runs lap-thread.ts
+ * (bundled into JavaScript by lap-thread-bundle.ts where it can be).
  * Where threads cannot start, the same functions run inline. A raw lap's buffer, and with `transfer` a lap's column arrays, move to
  * the thread (no copy) and are unusable afterwards.
  */
@@ -14,6 +15,7 @@ import { Worker } from 'node:worker_threads';
 import type { LapEntry } from './file-metadata';
 import { lapFileDigest, type LapFileDigest } from './lap-file-digest';
 import { encodeLap, type EncodedLap } from './lap-encoding';
+import { bundledLapThreadEntry } from './lap-thread-bundle';
 import { isRawLap, type RawLap } from './raw-lap';
 import { giveBack } from './spare-buffers';
 import type { ColumnPlan, LapColumns } from './types';
@@ -51,12 +53,14 @@ class LapThreadPool {
     });
   }
 
-  static start(size: number): LapThreadPool | null {
+  static async start(size: number): Promise<LapThreadPool | null> {
     try {
-      // The thread loads TypeScript sources through the same loader the process uses (tsx).
+      const source = new URL('./lap-thread.ts', import.meta.url);
+      const bundled = await bundledLapThreadEntry(source);
+      if (bundled) return new LapThreadPool(Array.from({ length: size }, () => new Worker(bundled)));
+      // Without a bundle the thread loads the TypeScript sources through the loader the process uses (tsx).
       const loader = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-      const entry = new URL('./lap-thread.ts', import.meta.url).href;
-      const boot = `import(${JSON.stringify(loader)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+      const boot = `import(${JSON.stringify(loader)}).then((m) => { m.register(); return import(${JSON.stringify(source.href)}); })`;
       return new LapThreadPool(Array.from({ length: size }, () => new Worker(boot, { eval: true })));
     } catch {
       return null;
@@ -74,15 +78,14 @@ class LapThreadPool {
   }
 }
 
-let pool: LapThreadPool | null | undefined;
+let pool: Promise<LapThreadPool | null> | undefined;
 
 /** Threads in the pool: one per core, at most 2 (the main thread mostly waits on I/O). */
 export const lapThreads = Math.max(1, Math.min(2, availableParallelism()));
 
 function runOnPool(request: LapThreadRequest, transfer: ArrayBuffer[]): Promise<LapThreadResult> {
-  if (pool === undefined) pool = LapThreadPool.start(lapThreads);
-  if (pool === null) return Promise.resolve().then(() => runLapRequest(request));
-  return pool.run(request, transfer);
+  pool ??= LapThreadPool.start(lapThreads);
+  return pool.then((threads) => (threads ? threads.run(request, transfer) : runLapRequest(request)));
 }
 
 /** The distinct buffers behind a lap's columns. */
