@@ -4,8 +4,8 @@
  * one lap in memory at a time, each with its row version), and the row versions alone.
  */
 import type pg from 'pg';
-import copyStreams from 'pg-copy-streams';
 import { copyBinaryTuples, float8ArrayField, int4, text, uint4, type Float8ArrayField } from '../../src/telemetry/pg-binary-copy';
+import { CopyOut } from '../../src/telemetry/pg-copy-out';
 import { standardChannels } from '../../src/telemetry/types';
 
 /** A channel's array as read (its header facts and element bytes; decoded later, where needed), or null for NULL. */
@@ -92,9 +92,9 @@ export async function* streamSourceLaps(pool: pg.Pool, sessionId: number): Async
   const lapClient = await pool.connect();
   const auxClient = await pool.connect();
   let finished = false;
+  const laps = copyBinaryTuples(lapClient.query(new CopyOut(lapSql(sessionId), { recycle: true, readAhead })), { reuse: true });
+  const aux = copyBinaryTuples(auxClient.query(new CopyOut(auxSql(sessionId), { readAhead })));
   try {
-    const laps = copyBinaryTuples(lapClient.query(copyStreams.to(lapSql(sessionId), { highWaterMark: readAhead })), { reuse: true });
-    const aux = copyBinaryTuples(auxClient.query(copyStreams.to(auxSql(sessionId), { highWaterMark: readAhead })));
     let pending = await aux.next();
     for await (const f of laps) {
       const id = int4(f[0])!;
@@ -117,7 +117,9 @@ export async function* streamSourceLaps(pool: pg.Pool, sessionId: number): Async
     while (!pending.done) pending = await aux.next();
     finished = true;
   } finally {
-    // A consumer that stops early leaves a COPY half-read: such connections are closed, never reused.
+    // A consumer that stops early leaves a COPY half-read: such connections are closed, never
+    // reused (their readers, stopped, drop what still arrives until the connections close).
+    if (!finished) await Promise.all([laps.return(undefined), aux.return(undefined)]).catch(() => undefined);
     lapClient.release(!finished);
     auxClient.release(!finished);
   }

@@ -2,7 +2,6 @@
  * Decodes PostgreSQL's binary COPY format (`COPY … TO STDOUT (FORMAT binary)`): tuples of raw
  * fields, plus decoders for the field types telemetry uses (int4, int8, text, float8[]).
  */
-import type { Readable } from 'node:stream';
 import type { ChannelColumn } from './types';
 
 const signature = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
@@ -10,9 +9,10 @@ const signature = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 /**
  * Yields each tuple as its fields (null for SQL NULL). Field buffers are views; copy to keep them.
  * With `reuse`, tuples that arrive in pieces are joined in one buffer kept for the next such tuple
- * (no ~1 MB allocation per lap), so a tuple's fields are valid only until the next is requested.
+ * (no ~1 MB allocation per lap), so a tuple's fields are valid only until the next is requested;
+ * then no chunk is read after the next is asked for, so a source may reuse its chunks too.
  */
-export async function* copyBinaryTuples(stream: Readable, { reuse = false } = {}): AsyncGenerator<(Buffer | null)[]> {
+export async function* copyBinaryTuples(stream: AsyncIterable<Buffer>, { reuse = false } = {}): AsyncGenerator<(Buffer | null)[]> {
   let buf: Buffer = Buffer.alloc(0);
   // Chunks are gathered until the tuple being read is complete, then joined once: a large tuple
   // (a lap's arrays, ~1 MB) would otherwise be re-copied for every 64 KiB chunk that arrives.
@@ -37,7 +37,7 @@ export async function* copyBinaryTuples(stream: Readable, { reuse = false } = {}
     for (const part of parts) at += part.copy(assembly, at);
     return assembly.subarray(0, total);
   };
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  for await (const chunk of stream) {
     parts.push(chunk);
     partsLength += chunk.length;
     if (buf.length + partsLength < need) continue;
@@ -73,6 +73,8 @@ export async function* copyBinaryTuples(stream: Readable, { reuse = false } = {}
       yield fields;
     }
     buf = buf.subarray(pos);
+    // A partial tuple left in the source's chunk moves out of it (into the joined buffer) first.
+    if (reuse && buf.length > 0 && buf.buffer !== assembly?.buffer) buf = join();
     need = Math.max(0, need - pos);
   }
 }
