@@ -1,8 +1,9 @@
 /**
- * `npm run bench -- telemetry-to-parquet [--sessions 20 --laps 50 --samples 5000 --seed 1 --concurrency 2 --batch 2 --raw-passes 3]`
+ * `npm run bench -- telemetry-to-parquet [--sessions 20 --laps 50 --samples 5000 --seed 1 --concurrency 2 --batch 2 --raw-passes 3 --raw-connections 2]`
  * (default 5,000,000 samples; batch size and concurrency default to what `ferry start` uses for this kind: 2 and 2). Prints, from one
  * run: (a) the raw limit: the same rows read with binary COPY and decoded, the fastest of
- * `--raw-passes` passes; (b) the migration through Temporal: convert phase (start to the first
+ * `--raw-passes` passes (and, for comparison only, the same read split over `--raw-connections`
+ * connections at once); (b) the migration through Temporal: convert phase (start to the first
  * validate batch) and whole run (with validation and cutover), timed from the workflow's history;
  * (c) the same data written by DuckDB (parquet, zstd, all DOUBLE) and as JSON arrays. Sizes
  * compare our files with DuckDB's and with JSON.
@@ -18,7 +19,7 @@ import { startBenchServices } from './support/bench-services';
 import { describeSlice, startCpuTimeline } from './support/cpu-timeline';
 import { postgresCpu } from './support/process-cpu';
 import { stepTimes } from './support/step-times';
-import { measureRawLimit } from './support/telemetry-raw';
+import { measureParallelRaw, measureRawLimit } from './support/telemetry-raw';
 import type { BenchResult, Figure } from './support/report';
 
 export default async function bench(args: Record<string, string>): Promise<BenchResult> {
@@ -26,6 +27,8 @@ export default async function bench(args: Record<string, string>): Promise<Bench
   const concurrency = Number(args.concurrency ?? 2);
   const batchSize = Number(args.batch ?? createTelemetryToParquetKind().defaultBatchSize);
   const rawPasses = Math.max(1, Number(args['raw-passes'] ?? 3));
+  const rawConnections = Math.max(2, Number(args['raw-connections'] ?? 2));
+  const parallelRawName = `raw binary COPY + decode, ${rawConnections} connections`;
   const services = await startBenchServices();
   try {
     const pool = services.db.pool;
@@ -33,6 +36,7 @@ export default async function bench(args: Record<string, string>): Promise<Bench
     const total = p.sessions * p.laps * p.samples;
     // (a) raw: binary COPY of both tables, decoded; and the JSON-arrays size of the same data
     const raw = await measureRawLimit(pool, rawPasses, { jsonSize: true });
+    const parallelRaw = await measureParallelRaw(pool, rawPasses, rawConnections);
     // (b) the migration through Temporal
     const worker = await services.startWorker();
     // Peak worker memory: the worker runs in this process, so its RSS is sampled during the run
@@ -74,7 +78,9 @@ export default async function bench(args: Record<string, string>): Promise<Bench
     const duckBytes = statSync(duckFile).size;
     const figures: Figure[] = [
       { name: 'raw binary COPY + decode', value: raw.samples / raw.seconds, unit: 'samples/s', note: `${raw.samples} samples, fastest of ${rawPasses} passes` },
+      { name: parallelRawName, value: parallelRaw.samples / parallelRaw.seconds, unit: 'samples/s', baseline: 'raw binary COPY + decode', note: `for comparison, no target: the rows split by id over ${rawConnections} connections at once, fastest of ${rawPasses} passes` },
       { name: 'convert phase through Temporal', value: total / convertSeconds, unit: 'samples/s', baseline: 'raw binary COPY + decode', target: { atLeast: 0.5 }, note: 'start to the first validate batch: inventory, backup, convert' },
+      { name: 'convert phase vs the parallel read', value: total / convertSeconds, unit: 'samples/s', baseline: parallelRawName },
       { name: 'whole migration (incl. validate, cutover)', value: total / wholeSeconds, unit: 'samples/s', baseline: 'raw binary COPY + decode', target: { atLeast: 0.33 }, note: `${progress.phase}; ${phases}; ${describeSlice(cpu.slice(startedAt, startedAt + wholeSeconds * 1000))}` },
       ...stepFigures,
       { name: 'DuckDB parquet zstd write (from memory)', value: total / duckSeconds, unit: 'samples/s', baseline: 'raw binary COPY + decode' },

@@ -12,6 +12,27 @@ import { standardChannels } from '../../src/telemetry/types';
 
 const queries = [`SELECT ${standardChannels.join(', ')} FROM lap_telemetry`, 'SELECT data FROM telemetry_channels'];
 
+/** Reads and decodes `queries` (each narrowed by `where`) on one connection; returns the `time` values decoded. */
+async function readAll(pool: pg.Pool, where: string, json: boolean, onJson: (bytes: number) => void): Promise<number> {
+  const client = await pool.connect();
+  let decoded = 0;
+  try {
+    for (const sql of queries) {
+      // Each tuple is decoded before the next is read, so buffers are reused as convert reuses them.
+      for await (const fields of copyBinaryTuples(client.query(new CopyOut(`COPY (${sql} ${where}) TO STDOUT (FORMAT binary)`, { recycle: true })), { reuse: true })) {
+        for (let i = 0; i < fields.length; i++) {
+          const a = float8Array(fields[i]);
+          if (i === 0 && sql === queries[0]) decoded += a?.length ?? 0;
+          if (json) onJson(a ? JSON.stringify(Array.from(a.column.values)).length : 4);
+        }
+      }
+    }
+  } finally {
+    client.release();
+  }
+  return decoded;
+}
+
 export interface RawLimit {
   /** Samples (values of `time`) decoded in one pass. */
   readonly samples: number;
@@ -27,28 +48,28 @@ export async function measureRawLimit(pool: pg.Pool, passes: number, { jsonSize 
   let samples = 0;
   let seconds = Infinity;
   let jsonBytes = 0;
-  const client = await pool.connect();
-  try {
-    for (const json of [...Array.from({ length: Math.max(1, passes) }, () => false), ...(jsonSize ? [true] : [])]) {
-      const t0 = performance.now();
-      let decoded = 0;
-      for (const sql of queries) {
-        // Each tuple is decoded before the next is read, so buffers are reused as convert reuses them.
-        for await (const fields of copyBinaryTuples(client.query(new CopyOut(`COPY (${sql}) TO STDOUT (FORMAT binary)`, { recycle: true })), { reuse: true })) {
-          for (let i = 0; i < fields.length; i++) {
-            const a = float8Array(fields[i]);
-            if (i === 0 && sql === queries[0]) decoded += a?.length ?? 0;
-            if (json) jsonBytes += a ? JSON.stringify(Array.from(a.column.values)).length : 4;
-          }
-        }
-      }
-      if (!json) {
-        samples = decoded;
-        seconds = Math.min(seconds, (performance.now() - t0) / 1000);
-      }
-    }
-  } finally {
-    client.release();
+  for (let pass = 0; pass < Math.max(1, passes); pass++) {
+    const t0 = performance.now();
+    samples = await readAll(pool, '', false, () => undefined);
+    seconds = Math.min(seconds, (performance.now() - t0) / 1000);
   }
+  if (jsonSize) await readAll(pool, '', true, (bytes) => { jsonBytes += bytes; });
   return { samples, seconds, ...(jsonSize ? { jsonBytes } : {}) };
+}
+
+/**
+ * The same read split over `connections` connections at once (rows by id modulo), the fastest
+ * of `passes`: what PostgreSQL and this process give with the cores shared as the migration
+ * shares them (it converts 2 sessions at once, on 2 connections each). For comparison only.
+ */
+export async function measureParallelRaw(pool: pg.Pool, passes: number, connections: number): Promise<RawLimit> {
+  let samples = 0;
+  let seconds = Infinity;
+  for (let pass = 0; pass < Math.max(1, passes); pass++) {
+    const t0 = performance.now();
+    const parts = await Promise.all(Array.from({ length: connections }, (_, k) => readAll(pool, `WHERE id % ${connections} = ${k}`, false, () => undefined)));
+    samples = parts.reduce((a, b) => a + b, 0);
+    seconds = Math.min(seconds, (performance.now() - t0) / 1000);
+  }
+  return { samples, seconds };
 }
