@@ -92,9 +92,11 @@ export async function* streamSourceLaps(pool: pg.Pool, sessionId: number): Async
   const lapClient = await pool.connect();
   const auxClient = await pool.connect();
   let finished = false;
-  const laps = copyBinaryTuples(lapClient.query(new CopyOut(lapSql(sessionId), { recycle: true, readAhead })), { reuse: true });
-  const aux = copyBinaryTuples(auxClient.query(new CopyOut(auxSql(sessionId), { readAhead })));
+  let laps: AsyncGenerator<(Buffer | null)[]> | undefined;
+  let aux: AsyncGenerator<(Buffer | null)[]> | undefined;
   try {
+    laps = copyBinaryTuples(lapClient.query(new CopyOut(lapSql(sessionId), { recycle: true, readAhead })), { reuse: true });
+    aux = copyBinaryTuples(auxClient.query(new CopyOut(auxSql(sessionId), { readAhead })));
     let pending = await aux.next();
     for await (const f of laps) {
       const id = int4(f[0])!;
@@ -119,7 +121,7 @@ export async function* streamSourceLaps(pool: pg.Pool, sessionId: number): Async
   } finally {
     // A consumer that stops early leaves a COPY half-read: such connections are closed, never
     // reused (their readers, stopped, drop what still arrives until the connections close).
-    if (!finished) await Promise.all([laps.return(undefined), aux.return(undefined)]).catch(() => undefined);
+    if (!finished) await Promise.all([laps?.return(undefined), aux?.return(undefined)]).catch(() => undefined);
     lapClient.release(!finished);
     auxClient.release(!finished);
   }

@@ -12,7 +12,8 @@
 import type { Duplex } from 'node:stream';
 import type { Connection, Submittable } from 'pg';
 
-const Code = { copyOutResponse: 0x48, copyData: 0x64, copyDone: 0x63, error: 0x45 } as const;
+/** Backend message codes read here; any other (an ErrorResponse, say) goes back to pg. */
+const Code = { copyOutResponse: 0x48, copyData: 0x64, copyDone: 0x63, notice: 0x4e, parameterStatus: 0x53, notification: 0x41 } as const;
 
 export interface CopyOutOptions {
   /** Payload buffers are reused once the next payload is asked for (so each is valid only until then). */
@@ -104,7 +105,7 @@ export class CopyOut implements Submittable, AsyncIterable<Buffer> {
           this.wake();
           return;
         }
-        if (code !== Code.copyData && code !== Code.copyOutResponse && code !== 0x4e /* notice */ && code !== 0x53 /* parameter status */ && code !== 0x41 /* notification */) {
+        if (code !== Code.copyData && code !== Code.copyOutResponse && code !== Code.notice && code !== Code.parameterStatus && code !== Code.notification) {
           // An ErrorResponse (or anything else pg must see): pg reads it from its first byte.
           const start = Buffer.alloc(5);
           start[0] = code;
@@ -159,7 +160,7 @@ export class CopyOut implements Submittable, AsyncIterable<Buffer> {
     if (this.waiter) {
       const w = this.waiter;
       this.waiter = undefined;
-      this.handOut(payload);
+      this.handedOut = payload;
       w.resolve({ value: payload, done: false });
       return;
     }
@@ -169,10 +170,6 @@ export class CopyOut implements Submittable, AsyncIterable<Buffer> {
       this.paused = true;
       this.socket?.pause();
     }
-  }
-
-  private handOut(payload: Buffer): void {
-    this.handedOut = payload;
   }
 
   /** Gives the socket back to pg, with the bytes pg must read first. */
@@ -211,7 +208,7 @@ export class CopyOut implements Submittable, AsyncIterable<Buffer> {
         this.paused = false;
         this.socket?.resume();
       }
-      this.handOut(payload);
+      this.handedOut = payload;
       return Promise.resolve({ value: payload, done: false });
     }
     if (this.failure) return Promise.reject(this.failure);
