@@ -3,7 +3,7 @@
  * digesting a lap and encoding it into Parquet pages (lap-page-encoder.ts) while the next laps
  * are read from PostgreSQL, and decoding a lap read back from a file into its content digest
  * (lap-digest.ts) while the next row group is read from disk. One pool per process, created on
- * first use, threads unref'd so they never keep a process alive; each thread runs lap-thread.ts
+ * first use, its threads keeping the process alive only while they have work; each thread runs lap-thread.ts
  * (bundled into JavaScript by lap-thread-bundle.ts where it can be).
  * Where threads cannot start, the same functions run inline. A raw lap's buffer, and with `transfer` a lap's column arrays, move to
  * the thread (no copy) and are unusable afterwards.
@@ -40,9 +40,8 @@ class LapThreadPool {
   private constructor(private readonly threads: Worker[]) {
     this.busy = threads.map(() => 0);
     threads.forEach((thread, i) => {
-      thread.unref();
       thread.on('message', (m: { id: number; result?: LapThreadResult; error?: string; spare?: ArrayBuffer }) => {
-        this.busy[i]--;
+        if (--this.busy[i] === 0) thread.unref();
         if (m.spare) giveBack(m.spare);
         const p = this.pending.get(m.id);
         this.pending.delete(m.id);
@@ -50,6 +49,10 @@ class LapThreadPool {
         else p?.resolve(m.result!);
       });
       thread.on('error', (error) => { for (const p of this.pending.values()) p.reject(error); this.pending.clear(); });
+      // A thread keeps the process alive only while it has work (ref'd in run). Unref'd after the
+      // listeners: adding a 'message' listener refs a worker again, and a process that had used
+      // the pool then never exited by itself (a worker stopped with SIGTERM hung).
+      thread.unref();
     });
   }
 
@@ -70,7 +73,7 @@ class LapThreadPool {
   run(request: LapThreadRequest, transfer: ArrayBuffer[]): Promise<LapThreadResult> {
     const id = this.next++;
     const i = this.busy.indexOf(Math.min(...this.busy));
-    this.busy[i]++;
+    if (this.busy[i]++ === 0) this.threads[i].ref();
     return new Promise<LapThreadResult>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.threads[i].postMessage({ id, request }, transfer);
