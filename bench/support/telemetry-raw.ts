@@ -12,8 +12,11 @@ import { standardChannels } from '../../src/telemetry/types';
 
 const queries = [`SELECT ${standardChannels.join(', ')} FROM lap_telemetry`, 'SELECT data FROM telemetry_channels'];
 
-/** Reads and decodes `queries` (each narrowed by `where`) on one connection; returns the `time` values decoded. */
-async function readAll(pool: pg.Pool, where: string, json: boolean, onJson: (bytes: number) => void): Promise<number> {
+/**
+ * Reads and decodes `queries` (each narrowed by `where`) on one connection; returns the `time`
+ * values decoded. With `onJson`, also gives each array's size as a JSON array.
+ */
+async function readAll(pool: pg.Pool, where: string, onJson?: (bytes: number) => void): Promise<number> {
   const client = await pool.connect();
   let decoded = 0;
   try {
@@ -23,7 +26,7 @@ async function readAll(pool: pg.Pool, where: string, json: boolean, onJson: (byt
         for (let i = 0; i < fields.length; i++) {
           const a = float8Array(fields[i]);
           if (i === 0 && sql === queries[0]) decoded += a?.length ?? 0;
-          if (json) onJson(a ? JSON.stringify(Array.from(a.column.values)).length : 4);
+          if (onJson) onJson(a ? JSON.stringify(Array.from(a.column.values)).length : 4);
         }
       }
     }
@@ -50,10 +53,10 @@ export async function measureRawLimit(pool: pg.Pool, passes: number, { jsonSize 
   let jsonBytes = 0;
   for (let pass = 0; pass < Math.max(1, passes); pass++) {
     const t0 = performance.now();
-    samples = await readAll(pool, '', false, () => undefined);
+    samples = await readAll(pool, '');
     seconds = Math.min(seconds, (performance.now() - t0) / 1000);
   }
-  if (jsonSize) await readAll(pool, '', true, (bytes) => { jsonBytes += bytes; });
+  if (jsonSize) await readAll(pool, '', (bytes) => { jsonBytes += bytes; });
   return { samples, seconds, ...(jsonSize ? { jsonBytes } : {}) };
 }
 
@@ -67,7 +70,7 @@ export async function measureParallelRaw(pool: pg.Pool, passes: number, connecti
   let seconds = Infinity;
   for (let pass = 0; pass < Math.max(1, passes); pass++) {
     const t0 = performance.now();
-    const parts = await Promise.all(Array.from({ length: connections }, (_, k) => readAll(pool, `WHERE id % ${connections} = ${k}`, false, () => undefined)));
+    const parts = await Promise.all(Array.from({ length: connections }, (_, k) => readAll(pool, `WHERE id % ${connections} = ${k}`)));
     samples = parts.reduce((a, b) => a + b, 0);
     seconds = Math.min(seconds, (performance.now() - t0) / 1000);
   }

@@ -19,6 +19,7 @@ import { seedTelemetry } from '../../activities/telemetry-to-parquet/seed';
 import { seededRandom } from '../../src/sample-data/seeded-random';
 import { standardChannels } from '../../src/telemetry/types';
 import { openTestContext, type TestContext } from '../support/harness';
+import { telemetrySourceChecksum } from '../support/telemetry-source';
 import { waitForProgress } from '../support/wait-for';
 import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
@@ -37,15 +38,7 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-/** Every source row of the sessions, ids and arrays included, as PostgreSQL prints them (exact for float8). */
-async function sourceChecksum(ids: readonly number[]) {
-  const r = await t.db.pool.query<{ laps: string | null; channels: string | null; rows: number; distinct: number }>(
-    `SELECT (SELECT md5(string_agg(x::text, '|' ORDER BY x.id)) FROM lap_telemetry x WHERE x.session_id = ANY($1)) AS laps,
-            (SELECT md5(string_agg(c::text, '|' ORDER BY c.id)) FROM telemetry_channels c JOIN laps l ON l.id = c.lap_id WHERE l.session_id = ANY($1)) AS channels,
-            (SELECT count(*)::int FROM lap_telemetry x WHERE x.session_id = ANY($1)) AS rows,
-            (SELECT count(DISTINCT (x.session_id, x.lap_number))::int FROM lap_telemetry x WHERE x.session_id = ANY($1)) AS distinct`, [ids]);
-  return r.rows[0];
-}
+const sourceChecksum = (ids: readonly number[]) => telemetrySourceChecksum(t.db.pool, ids);
 
 /** Each session's file against the source, value for value, read by DuckDB (not by Ferry's reader). */
 async function expectFilesEqualSource(ids: readonly number[]): Promise<void> {

@@ -12,6 +12,7 @@ import { defaultOptions } from '../../src/engine/step-run';
 import type { MigrationOptions } from '../../src/engine/types';
 import { seedTelemetry } from '../../activities/telemetry-to-parquet/seed';
 import { openTestContext, type TestContext, type TestWorker } from '../support/harness';
+import { telemetrySourceChecksum } from '../support/telemetry-source';
 import { waitForProgress } from '../support/wait-for';
 import { spawnWorkerProcess } from '../support/worker-process';
 
@@ -25,14 +26,7 @@ afterAll(async () => t?.close());
 
 const seed = async (sessions: number, laps: number, samples: number, s: number) => (await seedTelemetry(t.db.pool, { sessions, laps, samples, seed: s })).sessionIds;
 
-/** Every source row of the sessions, ids and arrays included, as PostgreSQL prints them (exact for float8). */
-async function sourceChecksum(ids: readonly number[]): Promise<{ laps: string; channels: string; rows: number }> {
-  const r = await t.db.pool.query<{ laps: string; channels: string; rows: number }>(
-    `SELECT (SELECT md5(string_agg(x::text, '|' ORDER BY x.id)) FROM lap_telemetry x WHERE x.session_id = ANY($1)) AS laps,
-            (SELECT md5(string_agg(c::text, '|' ORDER BY c.id)) FROM telemetry_channels c JOIN laps l ON l.id = c.lap_id WHERE l.session_id = ANY($1)) AS channels,
-            (SELECT count(*)::int FROM lap_telemetry x WHERE x.session_id = ANY($1)) AS rows`, [ids]);
-  return r.rows[0];
-}
+const sourceChecksum = (ids: readonly number[]) => telemetrySourceChecksum(t.db.pool, ids);
 
 const parquetFiles = () => (existsSync(outDir) ? readdirSync(outDir).filter((f) => f.endsWith('.parquet') || f.endsWith('.tmp')) : []);
 const options = (sessions: readonly number[], over: Partial<MigrationOptions> = {}) => defaultOptions({ batchSize: 2, filters: { sessions }, ...over });
